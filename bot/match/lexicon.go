@@ -1,0 +1,421 @@
+package match
+
+import (
+	"errors"
+	"fmt"
+	"unicode/utf8"
+)
+
+// Kind says what a phrase of a Lexicon stands for.
+type Kind uint8
+
+// Phrase kinds.
+const (
+	// Signal phrases reveal a signal: ID is the signal's index.
+	Signal Kind = iota
+	// Term phrases are occurrences of a term (a named set of words such as
+	// "a loan app"), used by Rules and reported by Scratch.Terms: ID is the
+	// term's index.
+	Term
+	// Negator phrases negate a signal phrase that follows closely in the
+	// same clause ("没", "not", "refused to").
+	Negator
+	// NotNegator phrases contain a negator but do not negate ("没想到",
+	// "不知道", "not only"); a negator inside one is ignored.
+	NotNegator
+	// Hearsay phrases mark the rest of their sentence as reported speech
+	// ("听说有一种骗局", "I read about a scam"): signals there are not the
+	// user's own situation.
+	Hearsay
+)
+
+// An Entry is one phrase of a Lexicon.
+type Entry struct {
+	Phrase string
+	Kind   Kind
+	ID     int32
+}
+
+// A Rule reveals a signal when an occurrence of every one of its terms lies
+// within a window of Within units (a unit is a Chinese character or an
+// English word), in any order: "told me to" near "a loan app" means "asked
+// to borrow" even with other words between.
+type Rule struct {
+	Signal int32
+	Terms  []int32
+	Within int
+}
+
+// NegationGap is how many units may stand between a negator and the phrase
+// it negates: "没有给他验证码", "never asked me for the code".
+const NegationGap = 4
+
+// A Lexicon finds phrases, terms and rules in text. It is built once and is
+// safe for concurrent use; each goroutine needs its own Scratch.
+type Lexicon struct {
+	ac       *automaton
+	patterns []pattern
+	payload  []Entry // payload of pattern p: payload[p.first : p.first+p.n]
+	rules    []Rule
+	nterms   int
+	// NegationGap overrides the package default when positive.
+	negGap int
+}
+
+type pattern struct {
+	length      int32
+	first, n    int32
+	left, right bool // needs an ASCII word boundary on that side
+}
+
+// ErrEmptyPhrase is returned by NormalizePhrase for a phrase with no letters.
+var ErrEmptyPhrase = errors.New("phrase has no letters or digits")
+
+// NormalizePhrase returns the normalised form of a catalogue phrase, or an
+// error when it cannot be matched: empty after normalising, or containing
+// clause or sentence punctuation (a phrase never spans a clause).
+func NormalizePhrase(p string) (string, error) {
+	b, _ := Normalize(nil, nil, p)
+	if len(b) == 0 {
+		return "", ErrEmptyPhrase
+	}
+	for _, c := range b {
+		if c == ClauseSep || c == SentenceSep {
+			return "", fmt.Errorf("phrase %q contains punctuation; split it into separate phrases", p)
+		}
+	}
+	return string(b), nil
+}
+
+// NewLexicon compiles entries and rules. Phrases are normalised here; an
+// entry whose phrase NormalizePhrase rejects is an error. Terms used by
+// rules are numbered 0..nterms-1 by the caller.
+func NewLexicon(entries []Entry, rules []Rule, nterms int) (*Lexicon, error) {
+	lx := &Lexicon{rules: rules, nterms: nterms}
+	byText := map[string]int{}
+	var texts []string
+	var lists [][]Entry
+	var errs []error
+	for _, e := range entries {
+		norm, err := NormalizePhrase(e.Phrase)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		i, ok := byText[norm]
+		if !ok {
+			i = len(texts)
+			byText[norm] = i
+			texts = append(texts, norm)
+			lists = append(lists, nil)
+		}
+		dup := false
+		for _, have := range lists[i] {
+			if have.Kind == e.Kind && have.ID == e.ID {
+				dup = true
+			}
+		}
+		if !dup {
+			lists[i] = append(lists[i], e)
+		}
+	}
+	for _, r := range rules {
+		for _, t := range r.Terms {
+			if t < 0 || int(t) >= nterms {
+				errs = append(errs, fmt.Errorf("rule for signal %d names term %d of %d", r.Signal, t, nterms))
+			}
+		}
+		if len(r.Terms) == 0 || r.Within <= 0 {
+			errs = append(errs, fmt.Errorf("rule for signal %d needs terms and a positive window", r.Signal))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	lx.patterns = make([]pattern, len(texts))
+	for i, t := range texts {
+		lx.patterns[i] = pattern{
+			length: int32(len(t)),
+			first:  int32(len(lx.payload)),
+			n:      int32(len(lists[i])),
+			left:   isAlnum(t[0]),
+			right:  isAlnum(t[len(t)-1]),
+		}
+		lx.payload = append(lx.payload, lists[i]...)
+	}
+	lx.ac = compile(texts)
+	return lx, nil
+}
+
+// Patterns returns the number of distinct phrases compiled.
+func (lx *Lexicon) Patterns() int { return len(lx.patterns) }
+
+// States returns the number of automaton states, a measure of its size.
+func (lx *Lexicon) States() int { return lx.ac.states() }
+
+// Found is a signal found in text.
+type Found struct {
+	Signal int32
+	// Start and End are byte offsets of the evidence in the original text.
+	Start, End int
+	// Rule is the index of the rule that matched, or -1 for a phrase.
+	Rule int32
+	// Negated: a negator precedes it in the same clause ("没让我转账").
+	Negated bool
+	// Hearsay: it is in a sentence of reported speech.
+	Hearsay bool
+}
+
+// Occurrence is a term found in text, with its byte offsets in the original.
+type Occurrence struct {
+	Term       int32
+	Start, End int
+}
+
+type span struct{ start, end int32 } // in normalised bytes
+
+type termOcc struct {
+	term       int32
+	start, end int32 // normalised bytes
+	next       int32 // next occurrence of the same term, or -1
+}
+
+// Scratch holds the buffers of one Find. Reusing it across calls makes
+// Find allocation-free once the buffers have grown. The zero value is ready.
+type Scratch struct {
+	text  string
+	norm  []byte
+	offs  []int32
+	units []int32
+	raw   []rawHit
+	neg   []span
+	not   []span
+	hear  []span
+	occ   []termOcc
+	head  []int32
+	cand  []Found // normalised offsets until the end of Find
+	found []Found
+	terms []Occurrence
+}
+
+// Normalized returns the normalised text of the last Find. It is valid until
+// the next Find with the same Scratch.
+func (sc *Scratch) Normalized() []byte { return sc.norm }
+
+// Terms returns the terms found by the last Find, in text order.
+func (sc *Scratch) Terms() []Occurrence { return sc.terms }
+
+// Find normalises text and returns the signals found, in text order. The
+// result and sc.Terms() are owned by sc and valid until its next use.
+func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
+	sc.text = text
+	if sc.offs == nil {
+		sc.offs = make([]int32, 0, 2*len(text)+8)
+	}
+	sc.norm, sc.offs = Normalize(sc.norm[:0], sc.offs[:0], text)
+	norm := sc.norm
+	sc.units = units(sc.units[:0], norm)
+	sc.raw = lx.ac.scan(norm, sc.raw[:0])
+	sc.neg, sc.not, sc.hear = sc.neg[:0], sc.not[:0], sc.hear[:0]
+	sc.occ, sc.cand, sc.found, sc.terms = sc.occ[:0], sc.cand[:0], sc.found[:0], sc.terms[:0]
+	if cap(sc.head) < lx.nterms {
+		sc.head = make([]int32, lx.nterms)
+	}
+	sc.head = sc.head[:lx.nterms]
+	for i := range sc.head {
+		sc.head[i] = -1
+	}
+
+	for _, h := range sc.raw {
+		for _, pid := range lx.ac.outputs(h.state) {
+			p := &lx.patterns[pid]
+			end := h.end
+			start := end - p.length
+			if p.left && start > 0 && isAlnum(norm[start-1]) {
+				continue
+			}
+			if p.right && int(end) < len(norm) && isAlnum(norm[end]) {
+				continue
+			}
+			for _, e := range lx.payload[p.first : p.first+p.n] {
+				sp := span{start, end}
+				switch e.Kind {
+				case Signal:
+					sc.cand = append(sc.cand, Found{Signal: e.ID, Start: int(start), End: int(end), Rule: -1})
+				case Term:
+					sc.occ = append(sc.occ, termOcc{term: e.ID, start: start, end: end, next: sc.head[e.ID]})
+					sc.head[e.ID] = int32(len(sc.occ) - 1)
+				case Negator:
+					sc.neg = append(sc.neg, sp)
+				case NotNegator:
+					sc.not = append(sc.not, sp)
+				case Hearsay:
+					sc.hear = append(sc.hear, sp)
+				}
+			}
+		}
+	}
+	// A negator inside a longer non-negating word is not a negator.
+	if len(sc.not) > 0 {
+		keep := sc.neg[:0]
+		for _, n := range sc.neg {
+			inside := false
+			for _, w := range sc.not {
+				if n.start >= w.start && n.end <= w.end {
+					inside = true
+					break
+				}
+			}
+			if !inside {
+				keep = append(keep, n)
+			}
+		}
+		sc.neg = keep
+	}
+	for ri := range lx.rules {
+		lx.matchRule(sc, int32(ri))
+	}
+	for i := range sc.cand {
+		f := sc.cand[i]
+		start, end := int32(f.Start), int32(f.End)
+		f.Negated = sc.negated(start, lx.gap())
+		f.Hearsay = sc.hearsay(start)
+		f.Start, f.End = sc.source(start, end)
+		sc.found = append(sc.found, f)
+	}
+	for _, o := range sc.occ {
+		s, e := sc.source(o.start, o.end)
+		sc.terms = append(sc.terms, Occurrence{Term: o.term, Start: s, End: e})
+	}
+	return sc.found
+}
+
+func (lx *Lexicon) gap() int32 {
+	if lx.negGap > 0 {
+		return int32(lx.negGap)
+	}
+	return NegationGap
+}
+
+// matchRule adds a candidate for every occurrence of the rule's first term
+// that has the other terms within the window.
+func (lx *Lexicon) matchRule(sc *Scratch, ri int32) {
+	r := &lx.rules[ri]
+	for _, t := range r.Terms {
+		if sc.head[t] < 0 {
+			return
+		}
+	}
+	for o := sc.head[r.Terms[0]]; o >= 0; o = sc.occ[o].next {
+		first := sc.occ[o]
+		lo, hi := first.start, first.end
+		ok := true
+		for _, t := range r.Terms[1:] {
+			best, bestDist := int32(-1), int32(1<<30)
+			for q := sc.head[t]; q >= 0; q = sc.occ[q].next {
+				oc := sc.occ[q]
+				if oc.start < first.end && oc.end > first.start {
+					continue // the same words cannot stand for two terms
+				}
+				d := sc.units[oc.start] - sc.units[first.start]
+				if d < 0 {
+					d = -d
+				}
+				if d < bestDist {
+					best, bestDist = q, d
+				}
+			}
+			if best < 0 {
+				ok = false
+				break
+			}
+			oc := sc.occ[best]
+			lo, hi = min(lo, oc.start), max(hi, oc.end)
+		}
+		if !ok || sc.units[hi-1]-sc.units[lo]+1 > int32(r.Within) {
+			continue
+		}
+		sc.cand = append(sc.cand, Found{Signal: r.Signal, Start: int(lo), End: int(hi), Rule: ri})
+	}
+}
+
+// negated reports whether a negator ends at most gap units before start, in
+// the same clause.
+func (sc *Scratch) negated(start, gap int32) bool {
+	for _, n := range sc.neg {
+		if n.end > start {
+			continue
+		}
+		if start < int32(len(sc.units)) && sc.units[start]-sc.units[n.end-1]-1 > gap {
+			continue
+		}
+		clean := true
+		for i := n.end; i < start; i++ {
+			if c := sc.norm[i]; c == ClauseSep || c == SentenceSep {
+				clean = false
+				break
+			}
+		}
+		if clean {
+			return true
+		}
+	}
+	return false
+}
+
+// hearsay reports whether a hearsay marker precedes start in its sentence.
+func (sc *Scratch) hearsay(start int32) bool {
+	for _, h := range sc.hear {
+		if h.start >= start {
+			continue
+		}
+		clean := true
+		for i := h.end; i < start; i++ {
+			if sc.norm[i] == SentenceSep {
+				clean = false
+				break
+			}
+		}
+		if clean {
+			return true
+		}
+	}
+	return false
+}
+
+// source maps a normalised span to byte offsets in the original text.
+func (sc *Scratch) source(start, end int32) (int, int) {
+	s := int(sc.offs[start])
+	last := int(sc.offs[end-1])
+	_, size := utf8.DecodeRuneInString(sc.text[last:])
+	e := last + size
+	// A stem ends inside a word ("code" -> "cod"): give the whole word.
+	if isAlnum(sc.norm[end-1]) && (int(end) == len(sc.norm) || !isAlnum(sc.norm[end])) {
+		for e < len(sc.text) && isAlnum(lower(sc.text[e])) {
+			e++
+		}
+	}
+	if e < s {
+		e = s
+	}
+	return s, e
+}
+
+// units appends, for each byte of norm, the index of the unit it belongs to:
+// a unit is one non-ASCII letter or one ASCII word.
+func units(dst []int32, norm []byte) []int32 {
+	u := int32(-1)
+	for i, b := range norm {
+		switch {
+		case b >= 0xC0:
+			u++
+		case isAlnum(b) && (i == 0 || !isAlnum(norm[i-1])):
+			u++
+		}
+		if u < 0 {
+			u = 0
+		}
+		dst = append(dst, u)
+	}
+	return dst
+}
