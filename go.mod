@@ -2,4 +2,7 @@ module github.com/scambot/scambot
 
 go 1.26.8
 
-require github.com/go-telegram-bot-api/telegram-bot-api/v5 v5.5.1 // indirect
+require (
+	github.com/go-telegram-bot-api/telegram-bot-api/v5 v5.5.1 // indirect
+	gopkg.in/yaml.v3 v3.0.1 // indirect
+)

@@ -283,6 +283,13 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 		f.Start, f.End = sc.source(start, end)
 		sc.found = append(sc.found, f)
 	}
+	// Rules were matched after phrases: restore text order (insertion sort,
+	// the list is short and sort.Slice would allocate).
+	for i := 1; i < len(sc.found); i++ {
+		for j := i; j > 0 && sc.found[j].Start < sc.found[j-1].Start; j-- {
+			sc.found[j], sc.found[j-1] = sc.found[j-1], sc.found[j]
+		}
+	}
 	for _, o := range sc.occ {
 		s, e := sc.source(o.start, o.end)
 		sc.terms = append(sc.terms, Occurrence{Term: o.term, Start: s, End: e})
