@@ -629,3 +629,13 @@ func Clone(a *bot.Assessment) bot.Assessment {
 	}
 	return c
 }
+
+// Fits returns every script's fit (0 to 1) from the last Assess, by script
+// index. It is owned by sc.
+func (sc *Scratch) Fits() []float64 { return sc.fit }
+
+// Present reports whether a signal (by index) was present in the last Assess.
+func (sc *Scratch) Present(i int) bool { return i < len(sc.present) && sc.present[i] }
+
+// SourceOf returns where a present signal came from in the last Assess.
+func (sc *Scratch) SourceOf(i int) bot.Source { return sc.source[i] }

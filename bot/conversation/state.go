@@ -1,0 +1,70 @@
+// Package conversation runs the checklist dialogue as a pure state machine.
+// It performs no I/O: an adapter loads a State, calls Step, stores the State
+// it gets back and delivers the Replies. State round-trips through
+// encoding/json, so a restart (even kill -9) resumes mid-checklist. Time
+// comes in with each Event; the package has no clock.
+package conversation
+
+import (
+	"time"
+
+	"github.com/scambot/scambot/bot"
+)
+
+// Version is the State format version; a State of another version is reset.
+const Version = 1
+
+// Phase is where a conversation stands.
+type Phase string
+
+// Phases.
+const (
+	PhaseIdle      Phase = ""          // nothing in progress
+	PhaseChecklist Phase = "checklist" // a question is waiting for an answer
+	PhaseResult    Phase = "result"    // a result was shown
+)
+
+// State is everything the bot keeps about one conversation. It holds the
+// minimum: answers, and the signals read from the user's text with short
+// evidence, never the whole text.
+type State struct {
+	V int `json:"v"`
+	// Lang is the conversation's language; LangSet means the user chose it
+	// (otherwise it follows the language of what they write).
+	Lang    bot.Lang `json:"lang,omitempty"`
+	LangSet bool     `json:"lang_set,omitempty"`
+	// Region is a region code of the hotline directory ("" means CN).
+	Region string `json:"region,omitempty"`
+	Phase  Phase  `json:"phase,omitempty"`
+	// Answers are the checklist answers the user gave, by question id.
+	Answers map[string]string `json:"answers,omitempty"`
+	// Asked lists the questions answered, in order, for "back".
+	Asked []string `json:"asked,omitempty"`
+	// Current is the question waiting for an answer.
+	Current string `json:"current,omitempty"`
+	// Signals were read from the user's text.
+	Signals []bot.SignalHit `json:"signals,omitempty"`
+	// Warned: the "hang up, do not transfer" warning was given.
+	Warned bool `json:"warned,omitempty"`
+	// Seq increases every time a question is shown; buttons carry it, so a
+	// button from an earlier step is recognised as stale.
+	Seq int `json:"seq,omitempty"`
+	// Level is the level of the last result shown.
+	Level   bot.Level `json:"level,omitempty"`
+	Started time.Time `json:"started,omitzero"`
+	Updated time.Time `json:"updated,omitzero"`
+}
+
+// Expired reports whether the conversation has been idle longer than ttl at
+// now; an adapter then starts afresh (keeping the language and region).
+func (s State) Expired(now time.Time, ttl time.Duration) bool {
+	return !s.Updated.IsZero() && now.Sub(s.Updated) > ttl
+}
+
+// Fresh returns an empty conversation that keeps the user's preferences.
+func (s State) Fresh() State {
+	return State{V: Version, Lang: s.Lang, LangSet: s.LangSet, Region: s.Region}
+}
+
+// Active reports whether a check is in progress (for metrics).
+func (s State) Active() bool { return s.Phase == PhaseChecklist }
