@@ -221,7 +221,7 @@ type OrgNumber struct {
 }
 
 type hotlineFile struct {
-	Regions       []*Region      `yaml:"regions" cat:"required"`
+	Regions       []*Region       `yaml:"regions" cat:"required"`
 	Organisations []*Organisation `yaml:"organisations" cat:"required"`
 	NotVerified   []struct {
 		What string `yaml:"what" cat:"required"`

@@ -175,4 +175,3 @@ func readLine(rd *bufio.Reader) (string, error) {
 		}
 	}
 }
-

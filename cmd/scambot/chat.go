@@ -1,8 +1,8 @@
 package main
 
 import (
-	"errors"
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/scambot/scambot/bot/conversation"
