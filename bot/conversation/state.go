@@ -44,6 +44,8 @@ type State struct {
 	Current string `json:"current,omitempty"`
 	// Signals were read from the user's text.
 	Signals []bot.SignalHit `json:"signals,omitempty"`
+	// Org is the organisation the caller claimed to be, once known.
+	Org string `json:"org,omitempty"`
 	// Warned: the "hang up, do not transfer" warning was given.
 	Warned bool `json:"warned,omitempty"`
 	// Seq increases every time a question is shown; buttons carry it, so a

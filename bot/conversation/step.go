@@ -344,6 +344,9 @@ func (s *step) text(t string) {
 		}
 	}
 	s.st.Signals = append(s.st.Signals, fresh...)
+	if a.Organisation != "" {
+		s.st.Org = a.Organisation
+	}
 	if a.Level >= bot.High && !s.st.Warned {
 		s.urgent(a)
 	}
@@ -420,7 +423,7 @@ func (s *step) fixMenu() {
 }
 
 func (s *step) assess(text string) *bot.Assessment {
-	return s.b.eng.Assess(&s.sc, engine.Input{Answers: s.st.Answers, Text: text, Known: s.st.Signals, Lang: s.lang(), Region: s.st.Region})
+	return s.b.eng.Assess(&s.sc, engine.Input{Answers: s.st.Answers, Text: text, Known: s.st.Signals, Lang: s.lang(), Region: s.st.Region, Org: s.st.Org})
 }
 
 // inferred returns the answer the user's text gives to a question they have
@@ -527,12 +530,23 @@ func (s *step) nextQuestion(a *bot.Assessment) *catalogue.Question {
 		prior[i] /= total
 	}
 	h0 := entropy(prior)
+	next := s.nextStages(a)
 	var best *catalogue.Question
 	bestGain := minGain
 	for _, q := range open {
-		g := h0 - expectedEntropy(cat, q, prior)
+		// Separate the scripts in play, and probe what the likely ones
+		// would do next: a question whose answer carries a heavy weight in
+		// the scripts that fit is worth asking even when it separates none.
+		g := h0 - expectedEntropy(cat, q, prior) + relevance(cat, q, prior)
 		if q.Urgent && a.Level >= bot.Medium {
 			g += 0.1
+		}
+		// Follow the top script's story: ask first about the steps that
+		// come next in it.
+		for k, st := range next {
+			if asksAbout(q, st) {
+				g += 0.5 / float64(k+1)
+			}
 		}
 		if g > bestGain+1e-9 {
 			best, bestGain = q, g
@@ -600,6 +614,54 @@ func expectedEntropy(cat *catalogue.Catalogue, q *catalogue.Question, prior []fl
 		h += pa * entropy(post)
 	}
 	return h
+}
+
+// nextStages returns the three stages of the top script after the one the
+// user has reached (or its first three when none is reached yet).
+func (s *step) nextStages(a *bot.Assessment) []*catalogue.Stage {
+	if len(a.Scripts) == 0 || a.Scripts[0].Score < 20 {
+		return nil
+	}
+	sc := s.b.cat.Script(a.Scripts[0].ID)
+	from := 0
+	if a.Stage != nil && a.Stage.Script == sc.ID {
+		from = a.Stage.Index + 1
+	}
+	var out []*catalogue.Stage
+	for i := from; i < len(sc.Stages) && len(out) < 3; i++ {
+		out = append(out, sc.Stages[i])
+	}
+	return out
+}
+
+// asksAbout reports whether an answer of q means a signal of the stage.
+func asksAbout(q *catalogue.Question, st *catalogue.Stage) bool {
+	for _, ans := range q.Answers {
+		for _, i := range ans.Signals {
+			for _, j := range st.SignalIdx {
+				if i == j {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// relevance is the expected heaviest weight an answer of q carries in the
+// scripts, weighted by how well each fits.
+func relevance(cat *catalogue.Catalogue, q *catalogue.Question, prior []float64) float64 {
+	r := 0.0
+	for si, sc := range cat.Scripts {
+		w := 0.0
+		for _, ans := range q.Answers {
+			for _, i := range ans.Signals {
+				w = math.Max(w, sc.Weight[i])
+			}
+		}
+		r += prior[si] * w
+	}
+	return r
 }
 
 func entropy(p []float64) float64 {

@@ -79,6 +79,9 @@ type Input struct {
 	Lang  bot.Lang
 	// Region is a region code of the hotline directory; "" means CN.
 	Region string
+	// Org is the organisation the caller claimed to be, if known from
+	// earlier text; the text's own mention wins.
+	Org string
 }
 
 func li(l bot.Lang) int {
@@ -304,6 +307,13 @@ func (e *Engine) Assess(sc *Scratch, in Input) *bot.Assessment {
 		}
 		org = e.claimedOrg(sc)
 	}
+	if org < 0 && in.Org != "" {
+		for i, o := range cat.Organisations {
+			if o.ID == in.Org {
+				org = i
+			}
+		}
+	}
 	for _, h := range in.Extra {
 		if i := cat.Signal(h.ID); i >= 0 && !sc.decided[i] {
 			sc.add(i, bot.FromModel, h.Evidence)
@@ -521,7 +531,7 @@ func (e *Engine) reasons(sc *Scratch, s *catalogue.Script, lang bot.Lang) {
 		if len(res.Reasons) >= maxReasons+2 {
 			break
 		}
-		if (sg.Strong || sg.Kind == catalogue.Benign || s == nil && sg.Risk >= 0.3) && !reasonHas(res.Reasons, sg.ID) {
+		if (sg.Strong || sg.Kind == catalogue.Benign || s == nil) && !reasonHas(res.Reasons, sg.ID) {
 			res.Reasons = append(res.Reasons, bot.Reason{Script: id, Signal: sg.ID, Text: sg.Explain.Get(lang), Evidence: sc.evidence[i]})
 		}
 	}
@@ -609,9 +619,11 @@ func (e *Engine) advise(sc *Scratch, top *catalogue.Script, org int, lang bot.La
 			res.Hotlines = append(res.Hotlines, rt.police[k]...)
 		}
 	}
-	if org >= 0 && res.Level >= bot.Medium {
-		res.Hotlines = append(res.Hotlines, e.orgs[org].hotlines[k]...)
+	if org >= 0 {
 		res.Organisation = e.cat.Organisations[org].ID
+		if res.Level >= bot.Medium {
+			res.Hotlines = append(res.Hotlines, e.orgs[org].hotlines[k]...)
+		}
 	}
 }
 

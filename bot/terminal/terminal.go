@@ -107,8 +107,9 @@ func Run(ctx context.Context, b *conversation.Bot, in io.Reader, out io.Writer, 
 	}
 }
 
-// parse turns a line into an event: a number picks a choice, "/cmd args" is
-// a command, anything else is free text. Empty lines give no event.
+// parse turns a line into an event: a number or a choice's label picks the
+// choice, "/cmd args" is a command, anything else is free text. Empty lines
+// give no event.
 func parse(line string, choices []bot.Choice, now time.Time) (*bot.Event, bool) {
 	line = strings.TrimSpace(line)
 	switch strings.ToLower(line) {
@@ -122,6 +123,12 @@ func parse(line string, choices []bot.Choice, now time.Time) (*bot.Event, bool) 
 			return &bot.Event{Kind: bot.EventChoice, Choice: choices[n-1].ID, Time: now}, false
 		}
 		// A number that is no choice is read as text ("10000").
+	}
+	// Typing a choice's label picks it too ("no", "没有").
+	for _, c := range choices {
+		if strings.EqualFold(strings.TrimSpace(c.Label), line) {
+			return &bot.Event{Kind: bot.EventChoice, Choice: c.ID, Time: now}, false
+		}
 	}
 	if strings.HasPrefix(line, "/") {
 		cmd, args, _ := strings.Cut(line[1:], " ")
