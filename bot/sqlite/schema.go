@@ -1,0 +1,76 @@
+package sqlite
+
+// migrations is the schema, one step per element, applied in order in one
+// transaction each; the version of a database is the number of steps applied
+// (recorded in schema_version). To change the schema, append a step; never
+// edit or reorder a step that has shipped, since databases in the field have
+// already run it.
+//
+// Times are unix milliseconds (UTC). No column holds message text: the only
+// user-written content that reaches this package is inside the opaque blobs
+// sessions.state and outbox.payload.
+var migrations = []string{
+	// 1: sessions, update bookkeeping, outbox, preferences, statistics.
+	`
+CREATE TABLE settings (
+	key   TEXT PRIMARY KEY,
+	value BLOB NOT NULL
+) WITHOUT ROWID;
+
+-- One row: where long polling resumes.
+CREATE TABLE polling (
+	id             INTEGER PRIMARY KEY CHECK (id = 1),
+	next_update_id INTEGER NOT NULL
+);
+INSERT INTO polling (id, next_update_id) VALUES (1, 0);
+
+CREATE TABLE processed_updates (
+	update_id INTEGER PRIMARY KEY,
+	at        INTEGER NOT NULL
+);
+CREATE INDEX processed_updates_at ON processed_updates (at);
+
+CREATE TABLE sessions (
+	chat_id         INTEGER PRIMARY KEY,
+	user_id         INTEGER NOT NULL DEFAULT 0,
+	state           BLOB NOT NULL,
+	question_msg_id INTEGER NOT NULL DEFAULT 0,
+	updated_at      INTEGER NOT NULL
+);
+CREATE INDEX sessions_updated_at ON sessions (updated_at);
+CREATE INDEX sessions_user_id ON sessions (user_id);
+
+CREATE TABLE outbox (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	chat_id    INTEGER NOT NULL,
+	seq        INTEGER NOT NULL,
+	priority   INTEGER NOT NULL CHECK (priority >= 0),
+	payload    BLOB NOT NULL CHECK (length(payload) > 0),
+	attempts   INTEGER NOT NULL DEFAULT 0,
+	not_before INTEGER NOT NULL DEFAULT 0,
+	created_at INTEGER NOT NULL,
+	UNIQUE (chat_id, seq)
+);
+CREATE INDEX outbox_created_at ON outbox (created_at);
+
+CREATE TABLE prefs (
+	user_id    INTEGER PRIMARY KEY,
+	lang       TEXT NOT NULL DEFAULT '',
+	region     TEXT NOT NULL DEFAULT '',
+	updated_at INTEGER NOT NULL
+);
+
+-- One row per assessment shown; user_hash is a salted hash, never the id.
+CREATE TABLE stat_events (
+	day       TEXT NOT NULL,
+	level     TEXT NOT NULL DEFAULT '',
+	category  TEXT NOT NULL DEFAULT '',
+	script    TEXT NOT NULL DEFAULT '',
+	signals   TEXT NOT NULL DEFAULT '',
+	user_hash TEXT NOT NULL,
+	at        INTEGER NOT NULL
+);
+CREATE INDEX stat_events_at ON stat_events (at);
+CREATE INDEX stat_events_user_hash ON stat_events (user_hash);
+`,
+}
