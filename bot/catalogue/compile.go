@@ -59,12 +59,24 @@ func (l *loader) compile(termIdx map[string]int) {
 		if i, ok := literal[s]; ok {
 			return i, true
 		}
-		words := strings.Split(s, "|")
-		for _, w := range words {
+		// Alternatives: words, or {terms} standing for all their words.
+		var words []string
+		for _, w := range strings.Split(s, "|") {
+			if strings.HasPrefix(w, "{") && strings.HasSuffix(w, "}") {
+				i, ok := termIdx[w[1:len(w)-1]]
+				if !ok {
+					l.errorf(p, line, "%s: unknown term %q", what, w)
+					return 0, false
+				}
+				words = append(words, c.Terms[i].ZH...)
+				words = append(words, c.Terms[i].EN...)
+				continue
+			}
 			if _, err := match.NormalizePhrase(w); err != nil {
 				l.errorf(p, line, "%s: %v", what, err)
 				return 0, false
 			}
+			words = append(words, w)
 		}
 		i := newTerm("", "", words)
 		literal[s] = i
@@ -116,7 +128,9 @@ func (l *loader) compile(termIdx map[string]int) {
 	}
 	for _, s := range c.Scripts {
 		for _, ph := range s.Phrases {
-			addPhrases(s.Path, ph.Line, c.Signal(ph.Signal), append(append([]string(nil), ph.ZH...), ph.EN...), ph.Near)
+			if i := c.Signal(ph.Signal); i >= 0 {
+				addPhrases(s.Path, ph.Line, i, append(append([]string(nil), ph.ZH...), ph.EN...), ph.Near)
+			}
 		}
 	}
 	if len(l.errs) > 0 {

@@ -54,9 +54,7 @@ var scriptIDPattern = regexp.MustCompile(`^[a-z][a-z0-9-]*[a-z0-9]$`)
 func Load(content, scripts Dir) (*Catalogue, error) {
 	l := &loader{c: &Catalogue{}, content: content, scripts: scripts}
 	l.readAll()
-	if len(l.errs) == 0 {
-		l.index()
-	}
+	l.index()
 	if len(l.errs) > 0 {
 		sort.SliceStable(l.errs, func(i, j int) bool {
 			if l.errs[i].Path != l.errs[j].Path {
@@ -80,6 +78,9 @@ type loader struct {
 	termPath string
 	qPath    string
 	hotPath  string
+	// contentErrs counts the problems in content/: when the vocabulary
+	// itself is broken, checking scripts against it would only add noise.
+	contentErrs int
 }
 
 func (l *loader) errorf(path string, line int, format string, args ...any) {
@@ -147,6 +148,7 @@ func (l *loader) readAll() {
 			l.checkMessages(p, lang, m)
 		}
 	}
+	l.contentErrs = len(l.errs)
 	names, err := fs.Glob(l.scripts.FS, "*.yaml")
 	if err != nil {
 		l.errorf(l.scripts.Path, 1, "list scripts: %v", err)
@@ -161,13 +163,12 @@ func (l *loader) readAll() {
 			continue
 		}
 		var s Script
-		before := len(l.errs)
-		decodeFile(p, data, &s, &l.errs)
+		if !decodeFile(p, data, &s, &l.errs) {
+			continue // nothing to check against a file that does not parse
+		}
 		s.Path = p
-		if len(l.errs) == before {
-			if want := strings.TrimSuffix(name, ".yaml"); s.ID != want {
-				l.errorf(p, s.Line, "script id %q must match its file name %q", s.ID, want)
-			}
+		if want := strings.TrimSuffix(name, ".yaml"); s.ID != "" && s.ID != want {
+			l.errorf(p, s.Line, "script id %q must match its file name %q", s.ID, want)
 		}
 		c.Scripts = append(c.Scripts, &s)
 	}
@@ -360,12 +361,13 @@ func (l *loader) index() {
 	}
 
 	// Scripts.
+	if l.contentErrs > 0 {
+		return
+	}
 	for i, s := range c.Scripts {
 		l.checkScript(i, s)
 	}
-	if len(l.errs) == 0 {
-		l.compile(termIdx)
-	}
+	l.compile(termIdx)
 }
 
 func appendUnique(xs []int, x int) []int {

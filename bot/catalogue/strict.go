@@ -54,8 +54,11 @@ func (d *strictDecoder) decode(n *yaml.Node, v reflect.Value) {
 	for n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
 		n = n.Content[0]
 	}
-	if n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
+	if n.Kind == yaml.AliasNode {
+		// Aliases could expand a small file exponentially ("billion
+		// laughs"); catalogue files have no use for them.
+		d.errorf(n.Line, "YAML aliases (*name) are not allowed in catalogue files")
+		return
 	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		v.Set(reflect.Zero(v.Type()))
@@ -195,8 +198,9 @@ func kindName(n *yaml.Node) string {
 }
 
 // decodeFile parses data as one YAML document into v, appending every
-// problem to errs. A syntax error stops the file; others do not.
-func decodeFile(path string, data []byte, v any, errs *Errors) {
+// problem to errs. A syntax error stops the file (and decodeFile reports
+// false); others do not.
+func decodeFile(path string, data []byte, v any, errs *Errors) bool {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		line := 1
@@ -210,12 +214,13 @@ func decodeFile(path string, data []byte, v any, errs *Errors) {
 			}
 		}
 		*errs = append(*errs, &Error{Path: path, Line: line, Msg: "YAML syntax: " + msg})
-		return
+		return false
 	}
 	if root.Kind == 0 {
 		*errs = append(*errs, &Error{Path: path, Line: 1, Msg: "empty file"})
-		return
+		return false
 	}
 	d := &strictDecoder{path: path, errs: errs}
 	d.decode(&root, reflect.ValueOf(v).Elem())
+	return true
 }
