@@ -183,19 +183,25 @@ type termOcc struct {
 // Scratch holds the buffers of one Find. Reusing it across calls makes
 // Find allocation-free once the buffers have grown. The zero value is ready.
 type Scratch struct {
-	text  string
-	norm  []byte
-	offs  []int32
-	units []int32
-	raw   []rawHit
-	neg   []span
-	not   []span
-	hear  []span
-	occ   []termOcc
-	head  []int32
-	cand  []Found // normalised offsets until the end of Find
-	found []Found
-	terms []Occurrence
+	text   string
+	norm   []byte
+	offs   []int32
+	units  []int32 // unit index of each normalised byte
+	clause []int32
+	sent   []int32
+	raw    []rawHit
+	neg    []span
+	not    []span
+	hear   []span
+	occ    []termOcc
+	head   []int32
+	// byTerm lists occurrence indexes grouped by term, each group sorted by
+	// position: term t's are byTerm[termAt[t]:termAt[t+1]].
+	byTerm []int32
+	termAt []int32
+	cand   []Found // normalised offsets until the end of Find
+	found  []Found
+	terms  []Occurrence
 }
 
 // Normalized returns the normalised text of the last Find. It is valid until
@@ -214,7 +220,7 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 	}
 	sc.norm, sc.offs = Normalize(sc.norm[:0], sc.offs[:0], text)
 	norm := sc.norm
-	sc.units = units(sc.units[:0], norm)
+	sc.units, sc.clause, sc.sent = positions(sc.units[:0], sc.clause[:0], sc.sent[:0], norm)
 	sc.raw = lx.ac.scan(norm, sc.raw[:0])
 	sc.neg, sc.not, sc.hear = sc.neg[:0], sc.not[:0], sc.hear[:0]
 	sc.occ, sc.cand, sc.found, sc.terms = sc.occ[:0], sc.cand[:0], sc.found[:0], sc.terms[:0]
@@ -272,8 +278,11 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 		}
 		sc.neg = keep
 	}
-	for ri := range lx.rules {
-		lx.matchRule(sc, int32(ri))
+	if len(lx.rules) > 0 && len(sc.occ) > 0 {
+		sc.groupTerms(lx.nterms)
+		for ri := range lx.rules {
+			lx.matchRule(sc, int32(ri))
+		}
 	}
 	for i := range sc.cand {
 		f := sc.cand[i]
@@ -304,34 +313,66 @@ func (lx *Lexicon) gap() int32 {
 	return NegationGap
 }
 
-// matchRule adds a candidate for every occurrence of the rule's first term
-// that has the other terms within the window.
+// maxRuleHits bounds the candidates one rule adds per text: the engine needs
+// one; a few more let it skip negated ones.
+const maxRuleHits = 8
+
+// groupTerms sorts the occurrences into per-term groups ordered by position.
+func (sc *Scratch) groupTerms(nterms int) {
+	if cap(sc.termAt) < nterms+1 {
+		sc.termAt = make([]int32, nterms+1)
+	}
+	sc.termAt = sc.termAt[:nterms+1]
+	clear(sc.termAt)
+	for _, o := range sc.occ {
+		sc.termAt[o.term+1]++
+	}
+	for t := 1; t <= nterms; t++ {
+		sc.termAt[t] += sc.termAt[t-1]
+	}
+	if cap(sc.byTerm) < len(sc.occ) {
+		sc.byTerm = make([]int32, len(sc.occ))
+	}
+	sc.byTerm = sc.byTerm[:len(sc.occ)]
+	// Fill using head as a cursor per term, then sort each group by start
+	// (insertion sort: groups arrive almost sorted, in scan order).
+	fill := sc.head[:nterms]
+	copy(fill, sc.termAt[:nterms])
+	for i, o := range sc.occ {
+		sc.byTerm[fill[o.term]] = int32(i)
+		fill[o.term]++
+	}
+	for t := 0; t < nterms; t++ {
+		g := sc.byTerm[sc.termAt[t]:sc.termAt[t+1]]
+		for i := 1; i < len(g); i++ {
+			for j := i; j > 0 && sc.occ[g[j]].start < sc.occ[g[j-1]].start; j-- {
+				g[j], g[j-1] = g[j-1], g[j]
+			}
+		}
+	}
+}
+
+// group returns term t's occurrence indexes, by position.
+func (sc *Scratch) group(t int32) []int32 { return sc.byTerm[sc.termAt[t]:sc.termAt[t+1]] }
+
+// matchRule adds a candidate for occurrences of the rule's first term that
+// have the other terms within the window. Each other term's nearest
+// occurrence is found by binary search, so a long hostile text costs
+// O(n log n), not O(n²).
 func (lx *Lexicon) matchRule(sc *Scratch, ri int32) {
 	r := &lx.rules[ri]
 	for _, t := range r.Terms {
-		if sc.head[t] < 0 {
+		if len(sc.group(t)) == 0 {
 			return
 		}
 	}
-	for o := sc.head[r.Terms[0]]; o >= 0; o = sc.occ[o].next {
+	hits := 0
+	for _, o := range sc.group(r.Terms[0]) {
 		first := sc.occ[o]
 		lo, hi := first.start, first.end
 		ok := true
 		for _, t := range r.Terms[1:] {
-			best, bestDist := int32(-1), int32(1<<30)
-			for q := sc.head[t]; q >= 0; q = sc.occ[q].next {
-				oc := sc.occ[q]
-				if oc.start < first.end && oc.end > first.start {
-					continue // the same words cannot stand for two terms
-				}
-				d := sc.units[oc.start] - sc.units[first.start]
-				if d < 0 {
-					d = -d
-				}
-				if d < bestDist {
-					best, bestDist = q, d
-				}
-			}
+			best := sc.nearest(sc.group(t), first)
 			if best < 0 {
 				ok = false
 				break
@@ -343,27 +384,70 @@ func (lx *Lexicon) matchRule(sc *Scratch, ri int32) {
 			continue
 		}
 		sc.cand = append(sc.cand, Found{Signal: r.Signal, Start: int(lo), End: int(hi), Rule: ri})
+		if hits++; hits == maxRuleHits {
+			return
+		}
 	}
 }
 
+// nearest returns the occurrence of g (sorted by start) closest to first
+// that does not overlap it, or -1.
+func (sc *Scratch) nearest(g []int32, first termOcc) int32 {
+	// The first occurrence starting at or after first.start.
+	i, j := 0, len(g)
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if sc.occ[g[h]].start < first.start {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	best, bestDist := int32(-1), int32(1<<30)
+	consider := func(k int) bool {
+		if k < 0 || k >= len(g) {
+			return false
+		}
+		oc := sc.occ[g[k]]
+		if oc.start < first.end && oc.end > first.start {
+			return true // the same words cannot stand for two terms; look further
+		}
+		d := sc.units[oc.start] - sc.units[first.start]
+		if d < 0 {
+			d = -d
+		}
+		if d < bestDist {
+			best, bestDist = g[k], d
+		}
+		return false
+	}
+	for k := i; k < len(g) && consider(k); k++ {
+	}
+	for k := i - 1; k >= 0 && consider(k); k-- {
+	}
+	return best
+}
+
 // negated reports whether a negator ends at most gap units before start, in
-// the same clause.
+// the same clause. Negators are in text order, so only the ones just
+// before start are looked at.
 func (sc *Scratch) negated(start, gap int32) bool {
-	for _, n := range sc.neg {
-		if n.end > start {
-			continue
+	// The last negator that ends at or before start.
+	i, j := 0, len(sc.neg)
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if sc.neg[h].end <= start {
+			i = h + 1
+		} else {
+			j = h
 		}
+	}
+	for k := i - 1; k >= 0; k-- {
+		n := sc.neg[k]
 		if start < int32(len(sc.units)) && sc.units[start]-sc.units[n.end-1]-1 > gap {
-			continue
+			return false // further negators are further away
 		}
-		clean := true
-		for i := n.end; i < start; i++ {
-			if c := sc.norm[i]; c == ClauseSep || c == SentenceSep {
-				clean = false
-				break
-			}
-		}
-		if clean {
+		if int(start) >= len(sc.clause) || sc.clause[n.end-1] == sc.clause[start] {
 			return true
 		}
 	}
@@ -372,22 +456,21 @@ func (sc *Scratch) negated(start, gap int32) bool {
 
 // hearsay reports whether a hearsay marker precedes start in its sentence.
 func (sc *Scratch) hearsay(start int32) bool {
-	for _, h := range sc.hear {
-		if h.start >= start {
-			continue
-		}
-		clean := true
-		for i := h.end; i < start; i++ {
-			if sc.norm[i] == SentenceSep {
-				clean = false
-				break
-			}
-		}
-		if clean {
-			return true
+	if len(sc.hear) == 0 || int(start) >= len(sc.sent) {
+		return false
+	}
+	// Markers are in text order: only the last one that ends before start
+	// can share its sentence (sentences only move forward).
+	i, j := 0, len(sc.hear)
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if sc.hear[h].end <= start {
+			i = h + 1
+		} else {
+			j = h
 		}
 	}
-	return false
+	return i > 0 && sc.sent[sc.hear[i-1].start] == sc.sent[start]
 }
 
 // source maps a normalised span to byte offsets in the original text.
@@ -408,21 +491,28 @@ func (sc *Scratch) source(start, end int32) (int, int) {
 	return s, e
 }
 
-// units appends, for each byte of norm, the index of the unit it belongs to:
-// a unit is one non-ASCII letter or one ASCII word.
-func units(dst []int32, norm []byte) []int32 {
-	u := int32(-1)
+// positions appends, for each byte of norm, the index of its unit (one
+// non-ASCII letter or one ASCII word), of its clause and of its sentence.
+func positions(units, clauses, sents []int32, norm []byte) ([]int32, []int32, []int32) {
+	u, c, st := int32(-1), int32(0), int32(0)
 	for i, b := range norm {
 		switch {
 		case b >= 0xC0:
 			u++
 		case isAlnum(b) && (i == 0 || !isAlnum(norm[i-1])):
 			u++
+		case b == ClauseSep:
+			c++
+		case b == SentenceSep && !(i > 0 && i+1 < len(norm) && isDigit(norm[i-1]) && isDigit(norm[i+1])):
+			c++
+			st++
 		}
 		if u < 0 {
 			u = 0
 		}
-		dst = append(dst, u)
+		units = append(units, u)
+		clauses = append(clauses, c)
+		sents = append(sents, st)
 	}
-	return dst
+	return units, clauses, sents
 }

@@ -137,8 +137,13 @@ func (n *normalizer) rune(src string, at, size int, r rune) {
 		return
 	}
 	if unicode.IsLetter(r) || unicode.Is(unicode.Han, r) {
-		n.endWord()
 		r = ToSimplified(unicode.ToLower(r))
+		if r < utf8.RuneSelf {
+			// Some letters lower-case to ASCII (İ -> i, the Kelvin sign -> k).
+			n.ascii(src, at, size, byte(r))
+			return
+		}
+		n.endWord()
 		if n.last == kAlnum {
 			n.emit(' ', at)
 		}
