@@ -67,8 +67,7 @@ func (db *DB) Commit(ctx context.Context, c Commit) error {
 	}
 	now := db.now()
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx,
-			`INSERT INTO processed_updates (update_id, at) VALUES (?, ?) ON CONFLICT DO NOTHING`, c.UpdateID, ms(now))
+		res, err := exec(ctx, tx, db.stmt.recordUpdate, c.UpdateID, ms(now))
 		if err != nil {
 			return fmt.Errorf("record update: %w", err)
 		}
@@ -77,8 +76,7 @@ func (db *DB) Commit(ctx context.Context, c Commit) error {
 		} else if n == 0 {
 			return ErrDuplicate
 		}
-		if _, err := tx.ExecContext(ctx,
-			`UPDATE polling SET next_update_id = max(next_update_id, ?) WHERE id = 1`, c.UpdateID+1); err != nil {
+		if _, err := exec(ctx, tx, db.stmt.advanceOffset, c.UpdateID+1); err != nil {
 			return fmt.Errorf("advance offset: %w", err)
 		}
 		switch {
@@ -91,18 +89,11 @@ func (db *DB) Commit(ctx context.Context, c Commit) error {
 				return fmt.Errorf("delete session: %w", err)
 			}
 		case c.State != nil:
-			_, err := tx.ExecContext(ctx, `
-INSERT INTO sessions (chat_id, user_id, state, updated_at) VALUES (?, ?, ?, ?)
-ON CONFLICT (chat_id) DO UPDATE SET
-	user_id = CASE WHEN excluded.user_id != 0 THEN excluded.user_id ELSE user_id END,
-	state = excluded.state,
-	updated_at = excluded.updated_at`,
-				c.ChatID, c.UserID, c.State, ms(now))
-			if err != nil {
+			if _, err := exec(ctx, tx, db.stmt.storeSession, c.ChatID, c.UserID, c.State, ms(now)); err != nil {
 				return fmt.Errorf("store session: %w", err)
 			}
 		}
-		if err := enqueue(ctx, tx, now, c.ChatID, c.Out); err != nil {
+		if err := db.enqueue(ctx, tx, now, c.ChatID, c.Out); err != nil {
 			return err
 		}
 		if c.Stat != nil {

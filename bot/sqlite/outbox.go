@@ -47,13 +47,13 @@ func (db *DB) Enqueue(ctx context.Context, msgs ...OutMsg) error {
 	}
 	now := db.now()
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
-		return enqueue(ctx, tx, now, 0, msgs)
+		return db.enqueue(ctx, tx, now, 0, msgs)
 	})
 }
 
 // enqueue inserts msgs, giving each the next seq of its chat; chatID is the
 // chat of a message without one.
-func enqueue(ctx context.Context, tx *sql.Tx, now time.Time, chatID int64, msgs []OutMsg) error {
+func (db *DB) enqueue(ctx context.Context, tx *sql.Tx, now time.Time, chatID int64, msgs []OutMsg) error {
 	for i, m := range msgs {
 		if m.ChatID == 0 {
 			m.ChatID = chatID
@@ -61,11 +61,7 @@ func enqueue(ctx context.Context, tx *sql.Tx, now time.Time, chatID int64, msgs 
 		if m.ChatID == 0 {
 			return fmt.Errorf("queue message %d: no chat", i)
 		}
-		_, err := tx.ExecContext(ctx, `
-INSERT INTO outbox (chat_id, seq, priority, payload, not_before, created_at)
-VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox WHERE chat_id = ?1), ?2, ?3, ?4, ?5)`,
-			m.ChatID, m.Priority, m.Payload, ms(m.NotBefore), ms(now))
-		if err != nil {
+		if _, err := exec(ctx, tx, db.stmt.queueMessage, m.ChatID, m.Priority, m.Payload, ms(m.NotBefore), ms(now)); err != nil {
 			return fmt.Errorf("queue message %d: %w", i, err)
 		}
 	}

@@ -9,6 +9,11 @@ package sqlite
 // Times are unix milliseconds (UTC). No column holds message text: the only
 // user-written content that reaches this package is inside the opaque blobs
 // sessions.state and outbox.payload.
+//
+// The tables every Commit writes (processed_updates, polling, sessions,
+// outbox) have no index beyond their keys: each index is one more page
+// written per commit, while the queries that would use one (Expire, Forget)
+// are rare and scan small tables.
 var migrations = []string{
 	// 1: sessions, update bookkeeping, outbox, preferences, statistics.
 	`
@@ -28,7 +33,6 @@ CREATE TABLE processed_updates (
 	update_id INTEGER PRIMARY KEY,
 	at        INTEGER NOT NULL
 );
-CREATE INDEX processed_updates_at ON processed_updates (at);
 
 CREATE TABLE sessions (
 	chat_id         INTEGER PRIMARY KEY,
@@ -37,8 +41,6 @@ CREATE TABLE sessions (
 	question_msg_id INTEGER NOT NULL DEFAULT 0,
 	updated_at      INTEGER NOT NULL
 );
-CREATE INDEX sessions_updated_at ON sessions (updated_at);
-CREATE INDEX sessions_user_id ON sessions (user_id);
 
 CREATE TABLE outbox (
 	id         INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -51,7 +53,6 @@ CREATE TABLE outbox (
 	created_at INTEGER NOT NULL,
 	UNIQUE (chat_id, seq)
 );
-CREATE INDEX outbox_created_at ON outbox (created_at);
 
 CREATE TABLE prefs (
 	user_id    INTEGER PRIMARY KEY,

@@ -120,6 +120,7 @@ type DB struct {
 	log   *slog.Logger
 	now   func() time.Time
 	salt  []byte
+	stmt  statements
 }
 
 // Open opens the database at path, creating the file if needed, and brings
@@ -166,7 +167,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	db.write.SetConnMaxIdleTime(0)
 
 	if err := db.init(ctx, path, memory, opts.Salt); err != nil {
-		return nil, errors.Join(fmt.Errorf("open database %s: %w", path, err), db.write.Close())
+		return nil, errors.Join(fmt.Errorf("open database %s: %w", path, err), db.closeStatements(), db.write.Close())
 	}
 
 	if memory {
@@ -177,7 +178,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	r.Set("_query_only", "1")
 	db.read, err = sql.Open("sqlite3", path+"?"+r.Encode())
 	if err != nil {
-		return nil, errors.Join(fmt.Errorf("open database %s: %w", path, err), db.write.Close())
+		return nil, errors.Join(fmt.Errorf("open database %s: %w", path, err), db.closeStatements(), db.write.Close())
 	}
 	db.read.SetMaxOpenConns(readConns)
 	db.read.SetMaxIdleConns(readConns)
@@ -205,6 +206,9 @@ func (db *DB) init(ctx context.Context, path string, memory bool, salt []byte) e
 		}
 	}
 	if err := db.migrate(ctx); err != nil {
+		return err
+	}
+	if err := db.prepare(ctx); err != nil {
 		return err
 	}
 	if len(salt) > 0 {
@@ -293,7 +297,7 @@ func (db *DB) Close() error {
 	if _, err := db.write.Exec(`PRAGMA optimize`); err != nil {
 		db.log.Debug("optimize on close failed", "err", err)
 	}
-	errs = append(errs, db.write.Close())
+	errs = append(errs, db.closeStatements(), db.write.Close())
 	return errors.Join(errs...)
 }
 

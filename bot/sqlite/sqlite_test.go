@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -723,8 +724,8 @@ func TestExpire(t *testing.T) {
 type recorder struct{ msgs chan string }
 
 func (r recorder) Enabled(context.Context, slog.Level) bool { return true }
-func (r recorder) WithAttrs([]slog.Attr) slog.Handler      { return r }
-func (r recorder) WithGroup(string) slog.Handler           { return r }
+func (r recorder) WithAttrs([]slog.Attr) slog.Handler       { return r }
+func (r recorder) WithGroup(string) slog.Handler            { return r }
 func (r recorder) Handle(_ context.Context, rec slog.Record) error {
 	select {
 	case r.msgs <- rec.Message:
@@ -823,3 +824,71 @@ func TestConcurrentCommits(t *testing.T) {
 	must(t, rows.Err())
 }
 
+func TestPragmas(t *testing.T) {
+	for _, durable := range []bool{false, true} {
+		db := open(t, dbPath(t), Options{Durable: durable})
+		wantSync := 1 // NORMAL
+		if durable {
+			wantSync = 2 // FULL
+		}
+		for _, p := range []struct {
+			pool *sql.DB
+			name string
+			want int
+		}{
+			{db.write, "synchronous", wantSync},
+			{db.write, "foreign_keys", 1},
+			{db.write, "busy_timeout", 5000},
+			{db.write, "secure_delete", 1},
+			{db.write, "query_only", 0},
+			{db.read, "foreign_keys", 1},
+			{db.read, "busy_timeout", 5000},
+			{db.read, "secure_delete", 1},
+			{db.read, "query_only", 1},
+		} {
+			var got int
+			must(t, p.pool.QueryRow(`PRAGMA `+p.name).Scan(&got))
+			if got != p.want {
+				t.Errorf("Durable=%v: PRAGMA %s = %d, want %d (write pool: %v)", durable, p.name, got, p.want, p.pool == db.write)
+			}
+		}
+		if _, err := db.read.Exec(`DELETE FROM sessions`); err == nil {
+			t.Error("the read pool accepted a write")
+		}
+	}
+}
+
+// TestTwoHandles writes the same file through two DBs, as a second process
+// (an operator's command) would: the busy timeout and BEGIN IMMEDIATE make
+// them take turns instead of failing.
+func TestTwoHandles(t *testing.T) {
+	ctx := context.Background()
+	path := dbPath(t)
+	dbs := []*DB{open(t, path, Options{}), open(t, path, Options{})}
+	if dbs[0].HashUser(1) != dbs[1].HashUser(1) {
+		t.Error("two handles on one file hash differently")
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for i, db := range dbs {
+		wg.Go(func() {
+			for j := range 100 {
+				id := int64(j*2 + i + 1)
+				if err := db.Commit(ctx, Commit{UpdateID: id, ChatID: id, State: []byte(`{}`), Out: []OutMsg{msg(1, "x")}}); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if off, _ := dbs[1].Offset(ctx); off != 201 {
+		t.Errorf("Offset = %d, want 201", off)
+	}
+	if n := count(t, dbs[0], "outbox"); n != 200 {
+		t.Errorf("outbox has %d rows, want 200", n)
+	}
+}

@@ -36,8 +36,7 @@ func (e *StatEvent) check() error {
 
 // insertStat counts e for userID, known only by its hash. Days are UTC.
 func (db *DB) insertStat(ctx context.Context, tx *sql.Tx, now time.Time, userID int64, e *StatEvent) error {
-	_, err := tx.ExecContext(ctx, `
-INSERT INTO stat_events (day, level, category, script, signals, user_hash, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	_, err := exec(ctx, tx, db.stmt.countStat,
 		now.UTC().Format(time.DateOnly), e.Level, e.Category, e.Script, joinSignals(e.Signals), db.HashUser(userID), ms(now))
 	if err != nil {
 		return fmt.Errorf("count statistics: %w", err)
