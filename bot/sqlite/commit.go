@@ -66,6 +66,7 @@ func (db *DB) Commit(ctx context.Context, c Commit) error {
 		return fmt.Errorf("commit update %d: %w", c.UpdateID, err)
 	}
 	now := db.now()
+	var forgot forgotten
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
 		res, err := exec(ctx, tx, db.stmt.recordUpdate, c.UpdateID, ms(now))
 		if err != nil {
@@ -81,7 +82,8 @@ func (db *DB) Commit(ctx context.Context, c Commit) error {
 		}
 		switch {
 		case c.Forget:
-			if _, err := db.forget(ctx, tx, c.UserID, c.ChatID); err != nil {
+			var err error
+			if forgot, err = db.forget(ctx, tx, c.UserID, c.ChatID); err != nil {
 				return err
 			}
 		case c.DeleteChat:
@@ -105,6 +107,9 @@ func (db *DB) Commit(ctx context.Context, c Commit) error {
 	})
 	if err != nil {
 		return fmt.Errorf("commit update %d: %w", c.UpdateID, err)
+	}
+	if c.Forget {
+		db.afterForget(ctx, forgot)
 	}
 	return nil
 }

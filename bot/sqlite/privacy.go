@@ -15,7 +15,8 @@ import (
 // state stays until the session is deleted or expires. Figures already
 // reported from Stats are not recalled.
 // Afterwards it checkpoints the write-ahead log so the deleted rows leave it;
-// a checkpoint held up by readers is only logged.
+// a checkpoint held up by readers is only logged. Commit with Forget set does
+// the same as part of processing an update.
 func (db *DB) Forget(ctx context.Context, userID, chatID int64) error {
 	var n forgotten
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
@@ -26,9 +27,15 @@ func (db *DB) Forget(ctx context.Context, userID, chatID int64) error {
 	if err != nil {
 		return fmt.Errorf("forget user: %w", err)
 	}
+	db.afterForget(ctx, n)
+	return nil
+}
+
+// afterForget logs what Forget deleted and checkpoints the WAL so the deleted
+// rows leave it too.
+func (db *DB) afterForget(ctx context.Context, n forgotten) {
 	db.log.Info("forgot user", "sessions", n.sessions, "prefs", n.prefs, "outbox", n.outbox, "stat_events", n.stats)
 	db.checkpoint(ctx)
-	return nil
 }
 
 type forgotten struct{ sessions, prefs, outbox, stats int64 }

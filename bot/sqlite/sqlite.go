@@ -166,7 +166,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	db.write.SetConnMaxLifetime(0)
 	db.write.SetConnMaxIdleTime(0)
 
-	if err := db.init(ctx, path, memory, opts.Salt); err != nil {
+	if err := db.setUp(ctx, memory, opts.Salt); err != nil {
 		return nil, errors.Join(fmt.Errorf("open database %s: %w", path, err), db.closeStatements(), db.write.Close())
 	}
 
@@ -194,8 +194,9 @@ func cloneValues(v url.Values) url.Values {
 	return c
 }
 
-// init checks the journal mode, migrates and loads the salt.
-func (db *DB) init(ctx context.Context, path string, memory bool, salt []byte) error {
+// setUp checks the journal mode, migrates, prepares statements and loads
+// the salt.
+func (db *DB) setUp(ctx context.Context, memory bool, salt []byte) error {
 	if !memory {
 		var mode string
 		if err := db.write.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil {

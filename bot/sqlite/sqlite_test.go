@@ -1,11 +1,14 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -616,7 +619,8 @@ func TestForget(t *testing.T) {
 	ctx := context.Background()
 	for _, viaCommit := range []bool{false, true} {
 		t.Run(fmt.Sprintf("commit=%v", viaCommit), func(t *testing.T) {
-			db := open(t, dbPath(t), Options{})
+			path := dbPath(t)
+			db := open(t, path, Options{})
 			gone := person{user: 7_000_000_001, chat: 7_000_000_001}
 			kept := person{user: 7_000_000_002, chat: 7_000_000_003}
 			var update int64
@@ -654,6 +658,22 @@ func TestForget(t *testing.T) {
 			}
 			if n := count(t, db, "sessions"); n != 2 {
 				t.Errorf("sessions has %d rows after Forget, want 2", n)
+			}
+			// Nor do the bytes of the files: deleted content is zeroed and
+			// the WAL checkpointed. (The ids appear as text in the blobs.)
+			for _, file := range []string{path, path + "-wal"} {
+				raw, err := os.ReadFile(file)
+				if err != nil && !errors.Is(err, fs.ErrNotExist) {
+					t.Fatal(err)
+				}
+				for _, id := range []string{"7000000001", "-1000000000111"} {
+					if i := bytes.Index(raw, []byte(id)); i >= 0 {
+						t.Errorf("%s still holds %s at byte %d", filepath.Base(file), id, i)
+					}
+				}
+				if file == path && !bytes.Contains(raw, []byte("7000000002")) {
+					t.Errorf("%s lacks the other user's state", filepath.Base(file))
+				}
 			}
 		})
 	}
