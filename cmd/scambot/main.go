@@ -74,6 +74,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"assess":  cmdAssess,
 		"scripts": cmdScripts,
 		"eval":    cmdEval,
+		"serve":   cmdServe,
 		"version": cmdVersion,
 	}
 	for name, f := range extraCommands {
