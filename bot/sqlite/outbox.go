@@ -83,18 +83,7 @@ func (db *DB) Pending(ctx context.Context, limit int, now time.Time) ([]OutMsg, 
 	if limit <= 0 {
 		limit = -1 // no limit in SQLite
 	}
-	rows, err := db.read.QueryContext(ctx, `
-SELECT id, chat_id, seq, priority, payload, attempts, not_before, created_at
-FROM (
-	SELECT *,
-		row_number() OVER chat AS round,
-		max(not_before) OVER chat AS gate
-	FROM outbox
-	WINDOW chat AS (PARTITION BY chat_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-)
-WHERE gate <= ?
-ORDER BY round, priority, id
-LIMIT ?`, ms(now), limit)
+	rows, err := db.stmt.pending.QueryContext(ctx, ms(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("list outbox: %w", err)
 	}

@@ -28,9 +28,7 @@ type Session struct {
 func (db *DB) Session(ctx context.Context, chatID int64) (Session, error) {
 	s := Session{ChatID: chatID}
 	var updated int64
-	err := db.read.QueryRowContext(ctx,
-		`SELECT user_id, state, question_msg_id, updated_at FROM sessions WHERE chat_id = ?`, chatID,
-	).Scan(&s.UserID, &s.State, &s.QuestionMsgID, &updated)
+	err := db.stmt.session.QueryRowContext(ctx, chatID).Scan(&s.UserID, &s.State, &s.QuestionMsgID, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, nil
 	}

@@ -172,17 +172,20 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 
 	if memory {
 		db.read = db.write
-		return db, nil
+	} else {
+		r := cloneValues(common)
+		r.Set("_query_only", "1")
+		db.read, err = sql.Open("sqlite3", path+"?"+r.Encode())
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("open database %s: %w", path, err), db.closeStatements(), db.write.Close())
+		}
+		db.read.SetMaxOpenConns(readConns)
+		db.read.SetMaxIdleConns(readConns)
+		db.read.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	r := cloneValues(common)
-	r.Set("_query_only", "1")
-	db.read, err = sql.Open("sqlite3", path+"?"+r.Encode())
-	if err != nil {
-		return nil, errors.Join(fmt.Errorf("open database %s: %w", path, err), db.closeStatements(), db.write.Close())
+	if err := db.prepareReads(ctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("open database %s: %w", path, err), db.Close())
 	}
-	db.read.SetMaxOpenConns(readConns)
-	db.read.SetMaxIdleConns(readConns)
-	db.read.SetConnMaxIdleTime(5 * time.Minute)
 	return db, nil
 }
 
@@ -209,7 +212,7 @@ func (db *DB) setUp(ctx context.Context, memory bool, salt []byte) error {
 	if err := db.migrate(ctx); err != nil {
 		return err
 	}
-	if err := db.prepare(ctx); err != nil {
+	if err := db.prepareWrites(ctx); err != nil {
 		return err
 	}
 	if len(salt) > 0 {
