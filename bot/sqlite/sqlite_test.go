@@ -912,3 +912,33 @@ func TestTwoHandles(t *testing.T) {
 		t.Errorf("outbox has %d rows, want 200", n)
 	}
 }
+
+// TestServeHelpers covers what scambot serve reads for readiness and gauges.
+func TestServeHelpers(t *testing.T) {
+	ctx := context.Background()
+	clock := newClock()
+	db := open(t, dbPath(t), Options{Now: clock.Now})
+	must(t, db.Ping(ctx))
+	must(t, db.Commit(ctx, Commit{UpdateID: 1, ChatID: 1, State: []byte(`1`), Out: []OutMsg{msg(0, "a"), msg(0, "b")}}))
+	clock.Add(time.Hour)
+	must(t, db.Commit(ctx, Commit{UpdateID: 2, ChatID: 2, State: []byte(`2`), Out: []OutMsg{msg(0, "c")}}))
+
+	if n, err := db.OutboxDepth(ctx); err != nil || n != 3 {
+		t.Errorf("OutboxDepth = %d, %v; want 3", n, err)
+	}
+	if n, err := db.CountSessions(ctx, t0.Add(time.Minute)); err != nil || n != 1 {
+		t.Errorf("CountSessions(since a minute in) = %d, %v; want 1", n, err)
+	}
+	if n, err := db.DropOutbox(ctx, 1); err != nil || n != 2 {
+		t.Errorf("DropOutbox(1) = %d, %v; want 2", n, err)
+	}
+	p, err := db.Pending(ctx, 0, clock.Now())
+	must(t, err)
+	if got := payloads(p); !slices.Equal(got, []string{"c"}) {
+		t.Errorf("Pending after DropOutbox = %q, want [c]", got)
+	}
+	must(t, db.Close())
+	if err := db.Ping(ctx); err == nil {
+		t.Error("Ping after Close succeeded")
+	}
+}
