@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -12,6 +13,16 @@ import (
 // Chinese characters or four ASCII letters or digits ("借钱", "code").
 const minEvidenceWeight = 4
 
+// A finder locates the model's quotes in one user text. Folded forms are
+// built on first use and shared by all the quotes of a reply.
+type finder struct {
+	text   string
+	m      masked
+	ft, fm *folded
+}
+
+func newFinder(text string, m masked) *finder { return &finder{text: text, m: m} }
+
 // locate finds a quote in the user's text and returns the exact original
 // substring it stands for. It tries, in order: the quote as is; the quote
 // with surrounding quotation marks removed; and each of those after folding
@@ -19,48 +30,56 @@ const minEvidenceWeight = 4
 // quote that copies a placeholder ("尾号[number]") is found in the masked
 // text and mapped back. It reports false when the quote is not in the text
 // or too short to be evidence.
-func locate(text string, m masked, quote string) (string, bool) {
+func (f *finder) locate(quote string) (string, bool) {
 	q := strings.TrimSpace(quote)
-	cands := []string{q}
-	if t := strings.TrimSpace(strings.Trim(q, quoteMarks)); t != q {
-		cands = append(cands, t)
-	}
-	for _, c := range cands {
-		if evidenceWeight(c) < minEvidenceWeight {
-			continue
-		}
-		if i := strings.Index(text, c); i >= 0 {
-			return text[i : i+len(c)], true
+	cands := make([]string, 0, 2)
+	for _, c := range []string{q, strings.TrimSpace(strings.Trim(q, quoteMarks))} {
+		if evidenceWeight(c) >= minEvidenceWeight && !slices.Contains(cands, c) {
+			cands = append(cands, c)
 		}
 	}
-	ft := newFolded(text)
-	fc := make([]string, len(cands))
-	for k, c := range cands {
-		fc[k] = strings.TrimSpace(newFolded(c).s)
-		if evidenceWeight(c) < minEvidenceWeight || fc[k] == "" {
-			continue
-		}
-		if start, end, ok := ft.find(fc[k]); ok {
-			return text[start:end], true
-		}
-	}
-	if len(m.spans) == 0 {
+	if len(cands) == 0 {
 		return "", false
 	}
-	fm := newFolded(m.text)
-	for k, c := range cands {
-		if evidenceWeight(c) < minEvidenceWeight || fc[k] == "" {
-			continue
+	for _, c := range cands {
+		if i := strings.Index(f.text, c); i >= 0 {
+			return f.text[i : i+len(c)], true
 		}
-		ms, me, ok := fm.find(fc[k])
+	}
+	if f.ft == nil {
+		ft := newFolded(f.text)
+		f.ft = &ft
+	}
+	for k, c := range cands {
+		cands[k] = strings.TrimSpace(newFolded(c).s)
+		if start, end, ok := f.ft.find(cands[k]); ok {
+			return f.text[start:end], true
+		}
+	}
+	if len(f.m.spans) == 0 {
+		return "", false
+	}
+	if f.fm == nil {
+		fm := newFolded(f.m.text)
+		f.fm = &fm
+	}
+	for _, c := range cands {
+		ms, me, ok := f.fm.find(c)
 		if !ok {
 			continue
 		}
-		if start, end, ok := m.origRange(ms, me); ok {
-			return strings.TrimSpace(text[start:end]), true
+		if start, end, ok := f.m.origRange(ms, me); ok {
+			if ev := strings.TrimSpace(f.text[start:end]); ev != "" {
+				return ev, true
+			}
 		}
 	}
 	return "", false
+}
+
+// locate finds one quote in text; see finder.locate.
+func locate(text string, m masked, quote string) (string, bool) {
+	return newFinder(text, m).locate(quote)
 }
 
 // quoteMarks are the marks a model may wrap a quote in.

@@ -248,6 +248,7 @@ func (r *Reader) call(ctx context.Context, sent string, lang bot.Lang) ([]propos
 func (r *Reader) check(props []proposal, text string, m masked) []bot.SignalHit {
 	var hits []bot.SignalHit
 	seen := make(map[bot.SignalID]bool)
+	f := newFinder(text, m)
 	for _, p := range props {
 		i := r.cat.Signal(bot.SignalID(p.ID))
 		switch {
@@ -262,7 +263,7 @@ func (r *Reader) check(props []proposal, text string, m masked) []bot.SignalHit 
 		if seen[id] || len(hits) == MaxSignals {
 			continue
 		}
-		ev, ok := locate(text, m, p.Evidence)
+		ev, ok := f.locate(p.Evidence)
 		if !ok {
 			r.metrics.drop(dropNoEvidence)
 			continue

@@ -337,17 +337,17 @@ func (m masked) origRange(ms, me int) (int, int, bool) {
 }
 
 func (m masked) origOffset(mo int) (int, bool) {
-	shift := 0 // original offset minus masked offset, before the span
-	for _, sp := range m.spans {
-		switch {
-		case mo <= sp.mstart:
-			return mo + shift, true
-		case mo < sp.mend:
-			return 0, false
-		case mo == sp.mend:
-			return sp.end, true
-		}
-		shift = sp.end - sp.mend
+	// The first span that does not end before mo.
+	k := sort.Search(len(m.spans), func(k int) bool { return m.spans[k].mend >= mo })
+	shift := 0 // original offset minus masked offset, before span k
+	if k > 0 {
+		shift = m.spans[k-1].end - m.spans[k-1].mend
 	}
-	return mo + shift, true
+	if k == len(m.spans) || mo <= m.spans[k].mstart {
+		return mo + shift, true
+	}
+	if mo == m.spans[k].mend {
+		return m.spans[k].end, true
+	}
+	return 0, false
 }
