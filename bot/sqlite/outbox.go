@@ -23,7 +23,8 @@ type OutMsg struct {
 	// ChatID is the chat the message goes to.
 	ChatID int64
 	// Seq orders the chat's messages: a message is sent after those of
-	// the same chat with a lower Seq. Set by the database.
+	// the same chat with a lower Seq. Set by the database: one more than
+	// the chat's last queued message, so 1 when its queue was empty.
 	Seq int64
 	// Priority is PriorityUrgent (the zero value) or PriorityNormal; it
 	// orders messages of different chats only.
