@@ -16,6 +16,10 @@ func (l *loader) compile(termIdx map[string]int) {
 	// aliases become extra terms after them.
 	c.TermID = make([]string, len(c.Terms))
 	c.TermEntity = make([]string, len(c.Terms))
+	// Only terms that something reads are scanned for: rules, entity
+	// extraction, and the reader's own negation and hearsay words. Terms
+	// used only as {term} inside phrases are already expanded there.
+	used := l.termsInRules(termIdx)
 	for i, t := range c.Terms {
 		c.TermID[i], c.TermEntity[i] = t.ID, t.Entity
 		kind := match.Term
@@ -26,6 +30,10 @@ func (l *loader) compile(termIdx map[string]int) {
 			kind = match.NotNegator
 		case TermHearsay:
 			kind = match.Hearsay
+		default:
+			if !used[i] && t.Entity == "" {
+				continue
+			}
 		}
 		for _, w := range append(append([]string(nil), t.ZH...), t.EN...) {
 			entries = append(entries, match.Entry{Phrase: w, Kind: kind, ID: int32(i)})
@@ -176,4 +184,29 @@ func expand(phrase string, terms []*Term, termIdx map[string]int) ([]string, err
 		}
 	}
 	return out, nil
+}
+
+// termsInRules marks the terms that a near rule names as a whole part.
+func (l *loader) termsInRules(termIdx map[string]int) map[int]bool {
+	used := map[int]bool{}
+	mark := func(near []Near) {
+		for _, n := range near {
+			for _, p := range n.All {
+				if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}") {
+					if i, ok := termIdx[p[1:len(p)-1]]; ok {
+						used[i] = true
+					}
+				}
+			}
+		}
+	}
+	for _, s := range l.c.Signals {
+		mark(s.Near)
+	}
+	for _, s := range l.c.Scripts {
+		for _, ph := range s.Phrases {
+			mark(ph.Near)
+		}
+	}
+	return used
 }

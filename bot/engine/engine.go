@@ -210,6 +210,7 @@ type Scratch struct {
 	evidence []string
 	order    []int // signal indexes in the order found
 	fit      []float64
+	tiers    []int8
 	rank     []int
 	stage    bot.Stage
 	res      bot.Assessment
@@ -233,8 +234,9 @@ func (sc *Scratch) reset(n, scripts int) {
 	sc.order = sc.order[:0]
 	if cap(sc.fit) < scripts {
 		sc.fit = make([]float64, scripts)
+		sc.tiers = make([]int8, scripts)
 	}
-	sc.fit = sc.fit[:scripts]
+	sc.fit, sc.tiers = sc.fit[:scripts], sc.tiers[:scripts]
 	sc.rank = sc.rank[:0]
 	r := &sc.res
 	*r = bot.Assessment{
@@ -462,8 +464,11 @@ func (e *Engine) tier(sc *Scratch, si int) int {
 // sortScripts orders sc.rank by tier, then fit, then catalogue order. An
 // insertion sort: the list is short and sort.Slice would allocate.
 func (e *Engine) sortScripts(sc *Scratch) {
+	for _, si := range sc.rank {
+		sc.tiers[si] = int8(e.tier(sc, si))
+	}
 	less := func(a, b int) bool {
-		ta, tb := e.tier(sc, a), e.tier(sc, b)
+		ta, tb := sc.tiers[a], sc.tiers[b]
 		if ta != tb {
 			return ta > tb
 		}

@@ -1,135 +1,190 @@
 package match
 
-// An automaton is an Aho-Corasick machine compiled to a dense DFA over byte
-// classes: every byte that occurs in some pattern gets a class of its own,
-// every other byte shares class 0, so a table row has as many cells as the
-// patterns have distinct bytes (about a hundred for Chinese and English)
-// rather than 256. Transitions are stored premultiplied by the row width, and
-// negated when the target state ends at least one pattern, so the scan loop
-// is one load, one add and one sign test per byte.
+// An automaton is an Aho-Corasick machine over bytes. States with many
+// children (the root, the states after a UTF-8 lead byte) get a dense row
+// of 256 transitions; the many states with a few children keep a short
+// sorted edge list, and a miss follows the failure link. Compared with a
+// full DFA this keeps the machine small (a few hundred kilobytes for
+// thousands of phrases rather than tens of megabytes), fast to build (a
+// few milliseconds), and cache-friendly to scan.
 type automaton struct {
-	class  [256]uint8
-	width  int32   // number of classes, the row width
-	delta  []int32 // premultiplied transitions, negative when the target has outputs
-	outIdx []int32 // outputs of state s are outPat[outIdx[s]:outIdx[s+1]]
-	outPat []int32
+	fail    []int32 // failure link of each state
+	denseOf []int32 // row in dense, or -1 for a sparse state
+	dense   []int32 // rows of 256 child states, -1 for none
+	first   []int32 // sparse edges of state s: edgeB/edgeTo[first[s]:first[s+1]]
+	edgeB   []byte
+	edgeTo  []int32
+	outIdx  []int32 // outputs of state s: outPat[outIdx[s]:outIdx[s+1]]
+	outPat  []int32
 }
+
+// denseMin is the number of children from which a state gets a dense row.
+const denseMin = 6
 
 // rawHit is a state with outputs reached after byte end-1.
 type rawHit struct {
-	state int32 // premultiplied
+	state int32
 	end   int32
 }
 
+type buildEdge struct {
+	b  byte
+	to int32
+}
+
 func compile(patterns []string) *automaton {
-	a := &automaton{}
-	var seen [256]bool
-	for _, p := range patterns {
-		for i := 0; i < len(p); i++ {
-			seen[p[i]] = true
-		}
-	}
-	a.width = 1
-	for b := 0; b < 256; b++ {
-		if seen[b] {
-			a.class[b] = uint8(a.width)
-			a.width++
-		}
-	}
-	if a.width > 256 {
-		// More than 255 distinct bytes cannot happen with uint8 classes; the
-		// alphabet of UTF-8 text has at most 256 bytes and class 0 is shared.
-		panic("match: too many byte classes")
-	}
-	w := int(a.width)
-	// Trie with -1 for a missing child.
-	trie := make([]int32, w)
-	for i := range trie {
-		trie[i] = -1
-	}
+	// Trie with per-state edge lists.
+	children := [][]buildEdge{nil}
 	own := [][]int32{nil}
-	for id, p := range patterns {
-		s := 0
-		for i := 0; i < len(p); i++ {
-			c := int(a.class[p[i]])
-			next := trie[s*w+c]
-			if next < 0 {
-				next = int32(len(own))
-				trie[s*w+c] = next
-				own = append(own, nil)
-				for j := 0; j < w; j++ {
-					trie = append(trie, -1)
-				}
+	child := func(s int32, b byte) int32 {
+		for _, e := range children[s] {
+			if e.b == b {
+				return e.to
 			}
-			s = int(next)
+		}
+		return -1
+	}
+	for id, p := range patterns {
+		s := int32(0)
+		for i := 0; i < len(p); i++ {
+			next := child(s, p[i])
+			if next < 0 {
+				next = int32(len(children))
+				children[s] = append(children[s], buildEdge{p[i], next})
+				children = append(children, nil)
+				own = append(own, nil)
+			}
+			s = next
 		}
 		own[s] = append(own[s], int32(id))
 	}
-	n := len(own)
-	fail := make([]int32, n)
-	order := make([]int32, 0, n)
-	for c := 0; c < w; c++ {
-		if u := trie[c]; u >= 0 {
-			fail[u] = 0
-			order = append(order, u)
-		} else {
-			trie[c] = 0
+	n := len(children)
+	a := &automaton{
+		fail:    make([]int32, n),
+		denseOf: make([]int32, n),
+		first:   make([]int32, n+1),
+		outIdx:  make([]int32, n+1),
+	}
+	// Final layout: sorted sparse edges, dense rows for busy states.
+	for s := 0; s < n; s++ {
+		es := children[s]
+		sortEdges(es)
+		a.first[s] = int32(len(a.edgeB))
+		a.denseOf[s] = -1
+		if len(es) >= denseMin || s == 0 {
+			a.denseOf[s] = int32(len(a.dense) / 256)
+			row := make([]int32, 256)
+			for i := range row {
+				row[i] = -1
+			}
+			for _, e := range es {
+				row[e.b] = e.to
+			}
+			a.dense = append(a.dense, row...)
+			continue
 		}
+		for _, e := range es {
+			a.edgeB = append(a.edgeB, e.b)
+			a.edgeTo = append(a.edgeTo, e.to)
+		}
+	}
+	a.first[n] = int32(len(a.edgeB))
+	// Failure links, breadth first.
+	order := make([]int32, 0, n)
+	for _, e := range children[0] {
+		a.fail[e.to] = 0
+		order = append(order, e.to)
 	}
 	for q := 0; q < len(order); q++ {
-		s := int(order[q])
-		for c := 0; c < w; c++ {
-			u := trie[s*w+c]
-			if u >= 0 {
-				fail[u] = trie[int(fail[s])*w+c]
-				order = append(order, u)
-			} else {
-				trie[s*w+c] = trie[int(fail[s])*w+c]
+		s := order[q]
+		for _, e := range children[s] {
+			f := a.fail[s]
+			for {
+				if t := a.next(f, e.b); t >= 0 {
+					a.fail[e.to] = t
+					break
+				}
+				if f == 0 {
+					a.fail[e.to] = 0
+					break
+				}
+				f = a.fail[f]
 			}
+			order = append(order, e.to)
 		}
 	}
-	// Merge outputs along failure links, in breadth-first order so that a
-	// state's failure target is complete before the state.
+	// Outputs merged along failure links (a state's failure target comes
+	// earlier in breadth-first order).
 	out := make([][]int32, n)
 	for _, s := range order {
-		out[s] = append(append([]int32(nil), own[s]...), out[fail[s]]...)
+		if len(own[s]) == 0 && len(out[a.fail[s]]) == 0 {
+			continue
+		}
+		out[s] = append(append([]int32(nil), own[s]...), out[a.fail[s]]...)
 	}
-	a.outIdx = make([]int32, n+1)
 	for s := 0; s < n; s++ {
 		a.outIdx[s+1] = a.outIdx[s] + int32(len(out[s]))
 		a.outPat = append(a.outPat, out[s]...)
 	}
-	a.delta = make([]int32, len(trie))
-	for i, t := range trie {
-		v := t * a.width
-		if len(out[t]) > 0 {
-			v = -v
-		}
-		a.delta[i] = v
-	}
 	return a
+}
+
+func sortEdges(es []buildEdge) {
+	for i := 1; i < len(es); i++ {
+		for j := i; j > 0 && es[j].b < es[j-1].b; j-- {
+			es[j], es[j-1] = es[j-1], es[j]
+		}
+	}
+}
+
+// next returns the child of s on byte b, or -1.
+func (a *automaton) next(s int32, b byte) int32 {
+	if row := a.denseOf[s]; row >= 0 {
+		return a.dense[int(row)<<8|int(b)]
+	}
+	lo, hi := a.first[s], a.first[s+1]
+	for i := lo; i < hi; i++ {
+		if eb := a.edgeB[i]; eb >= b {
+			if eb == b {
+				return a.edgeTo[i]
+			}
+			return -1
+		}
+	}
+	return -1
 }
 
 // scan appends to hits every position where some pattern ends.
 func (a *automaton) scan(text []byte, hits []rawHit) []rawHit {
-	delta, class := a.delta, &a.class
-	cur := int32(0)
+	s := int32(0)
+	outIdx := a.outIdx
 	for i, b := range text {
-		next := delta[cur+int32(class[b])]
-		if next < 0 {
-			next = -next
-			hits = append(hits, rawHit{state: next, end: int32(i + 1)})
+		for {
+			if t := a.next(s, b); t >= 0 {
+				s = t
+				break
+			}
+			if s == 0 {
+				break
+			}
+			s = a.fail[s]
 		}
-		cur = next
+		if outIdx[s+1] != outIdx[s] {
+			hits = append(hits, rawHit{state: s, end: int32(i + 1)})
+		}
 	}
 	return hits
 }
 
-// outputs returns the pattern ids that end in a (premultiplied) state.
+// outputs returns the pattern ids that end in a state.
 func (a *automaton) outputs(state int32) []int32 {
-	s := state / a.width
-	return a.outPat[a.outIdx[s]:a.outIdx[s+1]]
+	return a.outPat[a.outIdx[state]:a.outIdx[state+1]]
 }
 
-// states returns the number of DFA states.
-func (a *automaton) states() int { return len(a.outIdx) - 1 }
+// states returns the number of states.
+func (a *automaton) states() int { return len(a.fail) }
+
+// size returns the memory the tables take, in bytes.
+func (a *automaton) size() int {
+	return 4*(len(a.fail)+len(a.denseOf)+len(a.dense)+len(a.first)+len(a.edgeTo)+len(a.outIdx)+len(a.outPat)) + len(a.edgeB)
+}

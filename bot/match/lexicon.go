@@ -220,7 +220,7 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 	}
 	sc.norm, sc.offs = Normalize(sc.norm[:0], sc.offs[:0], text)
 	norm := sc.norm
-	sc.units, sc.clause, sc.sent = positions(sc.units[:0], sc.clause[:0], sc.sent[:0], norm)
+	sc.units, sc.clause, sc.sent = sc.units[:0], sc.clause[:0], sc.sent[:0]
 	sc.raw = lx.ac.scan(norm, sc.raw[:0])
 	sc.neg, sc.not, sc.hear = sc.neg[:0], sc.not[:0], sc.hear[:0]
 	sc.occ, sc.cand, sc.found, sc.terms = sc.occ[:0], sc.cand[:0], sc.found[:0], sc.terms[:0]
@@ -278,6 +278,11 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 		}
 		sc.neg = keep
 	}
+	// Unit, clause and sentence positions are only needed to judge windows,
+	// negation and reported speech.
+	if len(sc.occ) > 0 || len(sc.neg) > 0 || len(sc.hear) > 0 {
+		sc.units, sc.clause, sc.sent = positions(sc.units, sc.clause, sc.sent, norm)
+	}
 	if len(lx.rules) > 0 && len(sc.occ) > 0 {
 		sc.groupTerms(lx.nterms)
 		for ri := range lx.rules {
@@ -287,7 +292,9 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 	for i := range sc.cand {
 		f := sc.cand[i]
 		start, end := int32(f.Start), int32(f.End)
-		f.Negated = sc.negated(start, lx.gap())
+		if len(sc.neg) > 0 {
+			f.Negated = sc.negated(start, lx.gap())
+		}
 		f.Hearsay = sc.hearsay(start)
 		f.Start, f.End = sc.source(start, end)
 		sc.found = append(sc.found, f)
@@ -491,28 +498,34 @@ func (sc *Scratch) source(start, end int32) (int, int) {
 	return s, e
 }
 
-// positions appends, for each byte of norm, the index of its unit (one
+// positions fills, for each byte of norm, the index of its unit (one
 // non-ASCII letter or one ASCII word), of its clause and of its sentence.
 func positions(units, clauses, sents []int32, norm []byte) ([]int32, []int32, []int32) {
+	n := len(norm)
+	if cap(units) < n {
+		units, clauses, sents = make([]int32, n, n+n/2), make([]int32, n, n+n/2), make([]int32, n, n+n/2)
+	}
+	units, clauses, sents = units[:n], clauses[:n], sents[:n]
 	u, c, st := int32(-1), int32(0), int32(0)
+	prevAlnum := false
 	for i, b := range norm {
+		alnum := isAlnum(b)
 		switch {
 		case b >= 0xC0:
 			u++
-		case isAlnum(b) && (i == 0 || !isAlnum(norm[i-1])):
+		case alnum && !prevAlnum:
 			u++
 		case b == ClauseSep:
 			c++
-		case b == SentenceSep && !(i > 0 && i+1 < len(norm) && isDigit(norm[i-1]) && isDigit(norm[i+1])):
+		case b == SentenceSep && !(prevAlnum && i+1 < n && isDigit(norm[i+1])):
 			c++
 			st++
 		}
-		if u < 0 {
-			u = 0
-		}
-		units = append(units, u)
-		clauses = append(clauses, c)
-		sents = append(sents, st)
+		prevAlnum = alnum
+		units[i], clauses[i], sents[i] = max(u, 0), c, st
 	}
 	return units, clauses, sents
 }
+
+// Bytes returns the memory the automaton's tables take.
+func (lx *Lexicon) Bytes() int { return lx.ac.size() }

@@ -76,9 +76,15 @@ func Normalize(dst []byte, offs []int32, src string) ([]byte, []int32) {
 		c := src[i]
 		var r rune
 		size := 1
-		if c < utf8.RuneSelf {
+		switch {
+		case c < utf8.RuneSelf:
 			r = rune(c)
-		} else {
+		case c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(src) && src[i+1]&0xC0 == 0x80 && src[i+2]&0xC0 == 0x80:
+			// Three-byte sequences without the overlong (E0) and surrogate
+			// (ED) cases: all CJK, decoded inline.
+			r = rune(c&0x0F)<<12 | rune(src[i+1]&0x3F)<<6 | rune(src[i+2]&0x3F)
+			size = 3
+		default:
 			r, size = utf8.DecodeRuneInString(src[i:])
 		}
 		if n.skipNext {
@@ -111,6 +117,12 @@ func (n *normalizer) emit(b byte, at int) {
 }
 
 func (n *normalizer) rune(src string, at, size int, r rune) {
+	// Fast path: CJK ideographs, most of Chinese text. They have no case;
+	// only the Traditional-to-Simplified table applies.
+	if r >= t2sLo && r <= t2sHi && (r <= 0x4DBF || r >= 0x4E00) {
+		n.wide(at, ToSimplified(r))
+		return
+	}
 	// Fold full-width ASCII and the ideographic space.
 	switch {
 	case r >= 0xFF01 && r <= 0xFF5E:
@@ -143,17 +155,7 @@ func (n *normalizer) rune(src string, at, size int, r rune) {
 			n.ascii(src, at, size, byte(r))
 			return
 		}
-		n.endWord()
-		if n.last == kAlnum {
-			n.emit(' ', at)
-		}
-		var buf [utf8.UTFMax]byte
-		k := utf8.EncodeRune(buf[:], r)
-		for j := 0; j < k; j++ {
-			n.emit(buf[j], at)
-		}
-		n.last = kWide
-		n.gap = false
+		n.wide(at, r)
 		return
 	}
 	if unicode.IsDigit(r) {
@@ -168,6 +170,32 @@ func (n *normalizer) rune(src string, at, size int, r rune) {
 	}
 	n.endWord()
 	n.gap = true
+}
+
+// wide writes a non-ASCII letter.
+func (n *normalizer) wide(at int, r rune) {
+	n.endWord()
+	if n.last == kAlnum {
+		n.emit(' ', at)
+	}
+	if r < 0x800 {
+		n.emit(byte(0xC0|r>>6), at)
+		n.emit(byte(0x80|r&0x3F), at)
+	} else if r < 0x10000 {
+		n.out = append(n.out, byte(0xE0|r>>12), byte(0x80|(r>>6)&0x3F), byte(0x80|r&0x3F))
+		if n.offs != nil {
+			a := int32(at)
+			n.offs = append(n.offs, a, a, a)
+		}
+	} else {
+		var buf [utf8.UTFMax]byte
+		k := utf8.EncodeRune(buf[:], r)
+		for j := 0; j < k; j++ {
+			n.emit(buf[j], at)
+		}
+	}
+	n.last = kWide
+	n.gap = false
 }
 
 func (n *normalizer) ascii(src string, at, size int, c byte) {

@@ -1,0 +1,9 @@
+package engine_test
+
+// Narratives for the benchmarks: the news case told by a victim, in
+// Simplified and Traditional Chinese and in English.
+const (
+	narrativeZH = "上周六下午我接到一个电话，对方自称是圆通快递的理赔客服，说我在淘宝买的一瓶乳液在运输途中摔坏了，按公司规定给我双倍赔偿。他把我的名字、收货地址、物流单号都说得清清楚楚，我在App里查了一下物流，包裹确实还在临沂，所以就信了。他说赔款要通过支付宝退给我，但是系统显示我的芝麻信用分太低，理赔款打不进来，需要配合他们走一下流水，把信用分提上来。然后他让我下载了一个会议软件，开了屏幕共享，一步一步教我打开借呗和微粒贷，把额度借出来，说这不是贷款，只是验证还款能力，走完流水马上退回。我前后借了五万多，他又让我下载当当App，用他发给我的账号和密码登录，把借来的钱全部买成当当礼品卡，说这是他们合作的平台，都是后台操作。我问为什么要买礼品卡，他说这样流水才算数。买完以后他说还差一点，让我再去京东金条借两万。我现在觉得不对劲，打开当当看了一下，礼品卡的余额已经是零了，电话也打不通了。我该怎么办？借的钱是不是要我自己还？"
+	narrativeTW = "上周六下午我接到一個電話，對方自稱是圓通快遞的理賠客服，說我在淘寶買的一瓶乳液在運輸途中摔壞了，按公司規定給我雙倍賠償。他把我的名字、收貨地址、物流單號都說得清清楚楚，我在App裏查了一下物流，包裹確實還在臨沂，所以就信了。他說賠款要通過支付寶退給我，但是系統顯示我的芝麻信用分太低，理賠款打不進來，需要配合他們走一下流水，把信用分提上來。然後他讓我下載了一個會議軟件，開了屏幕共享，一步一步教我打開借唄和微粒貸，把額度借出來，說這不是貸款，只是驗證還款能力，走完流水馬上退回。我前後借了五萬多，他又讓我下載當當App，用他發給我的賬號和密碼登錄，把借來的錢全部買成當當禮品卡，說這是他們合作的平臺，都是後臺操作。我問爲什麼要買禮品卡，他說這樣流水才算數。買完以後他說還差一點，讓我再去京東金條借兩萬。我現在覺得不對勁，打開當當看了一下，禮品卡的餘額已經是零了，電話也打不通了。我該怎麼辦？借的錢是不是要我自己還？"
+	narrativeEN = "Last Saturday a man called saying he was from the YTO courier claims department. He said the lotion I bought on Taobao was damaged in transit and by company rules they would pay me double compensation. He knew my name, my address and the tracking number, and the tracking in the app really showed the parcel in Linyi, so I believed him. He said the payout goes through Alipay but my Sesame credit score is too low, so the money cannot arrive and I need to make some running water to raise it. He had me download a meeting app and share my screen, then walked me through opening Jiebei and Weilidai and borrowing the limit; he said it is not a loan, only a check of repayment ability, and it comes straight back. I borrowed over 50,000. Then he told me to download Dangdang, log in with an account and password he sent, and buy gift cards with all of it. Now the balance is zero and his phone is off. What do I do?"
+)
