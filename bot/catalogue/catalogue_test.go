@@ -166,7 +166,7 @@ func TestErrorsCarryFileAndLine(t *testing.T) {
 			edit: func(c, s fstest.MapFS) {
 				s["test-script.yaml"] = &fstest.MapFile{Data: []byte("id: x\ntitle: [unclosed\n")}
 			},
-			want: []string{`scripts/test-script.yaml:1: YAML syntax: did not find expected ',' or ']'`},
+			want:   []string{`scripts/test-script.yaml:1: YAML syntax: did not find expected ',' or ']'`},
 			reject: []string{`script id ""`, `missing Chinese`},
 		},
 		{
