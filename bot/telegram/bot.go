@@ -304,7 +304,11 @@ func (b *Bot) converse(ctx context.Context, in *incoming, c *Commit, now time.Ti
 			return nil, err
 		}
 	}
-	c.Out = b.replies(in, sess, o.Replies)
+	// A valid answer can only come from the message showing the current
+	// question (answer buttons carry the question's sequence number), so
+	// that message is the one to edit, even if its id is not stored yet.
+	answered := len(o.State.Asked) == len(st.Asked)+1
+	c.Out = b.replies(in, sess, answered, o.Replies)
 	if a := o.Result; a != nil {
 		ev := &StatEvent{Level: a.Level.String(), Category: string(a.Category)}
 		if len(a.Scripts) > 0 {
@@ -381,9 +385,10 @@ func (b *Bot) savePrefs(ctx context.Context, userID int64, before, after convers
 
 // replies turns the core's replies into outbox messages: plain text split
 // to Telegram's limit with the keyboard on the last part, urgent warnings
-// at top priority, and a question that answers a button on the current
-// question message edited into that message.
-func (b *Bot) replies(in *incoming, sess Session, rs []bot.Reply) []OutMsg {
+// at top priority, and a question that follows a button pressed on the
+// current question message (the stored one, or the one just answered)
+// edited into that message.
+func (b *Bot) replies(in *incoming, sess Session, answered bool, rs []bot.Reply) []OutMsg {
 	var out []OutMsg
 	for i, r := range rs {
 		rows, dropped := keyboard(r.Choices)
@@ -396,8 +401,9 @@ func (b *Bot) replies(in *incoming, sess Session, rs []bot.Reply) []OutMsg {
 		}
 		parts := Split(r.Text, MaxText)
 		var edit int64
-		if r.Kind == bot.ReplyQuestion && i == 0 && len(parts) == 1 && in.msgID != 0 && int64(in.msgID) == sess.QuestionMsgID {
-			edit = sess.QuestionMsgID
+		if r.Kind == bot.ReplyQuestion && i == 0 && len(parts) == 1 && in.msgID != 0 &&
+			(int64(in.msgID) == sess.QuestionMsgID || answered) {
+			edit = int64(in.msgID)
 		}
 		for j, part := range parts {
 			p := payload{Text: part, Kind: replyKind(r.Kind)}

@@ -10,15 +10,17 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
-// allowedUpdates are the update types the bot asks for: Telegram's default
-// set (everything but reactions) plus chat_member, which arrives only
-// where the bot is an administrator. Types the client library is too old
-// to decode arrive as empty updates and are counted as "unknown".
+// allowedUpdates are the update types the bot asks for: every type
+// Telegram sends by default (all but reactions), named explicitly, plus
+// chat_member, which comes only where the bot is an administrator. Types
+// newer than the client library (business messages, boosts…) decode as
+// empty updates; they are counted as "unknown" and confirmed.
 var allowedUpdates = []string{
 	"message", "edited_message", "channel_post", "edited_channel_post",
-	"inline_query", "chosen_inline_result", "callback_query",
-	"shipping_query", "pre_checkout_query", "poll", "poll_answer",
-	"my_chat_member", "chat_member", "chat_join_request",
+	"business_connection", "business_message", "edited_business_message", "deleted_business_messages",
+	"inline_query", "chosen_inline_result", "callback_query", "shipping_query", "pre_checkout_query",
+	"purchased_paid_media", "poll", "poll_answer", "my_chat_member", "chat_member", "chat_join_request",
+	"chat_boost", "removed_chat_boost",
 }
 
 // maxUpdateFailures is how many times in a row one update may fail before
@@ -34,7 +36,7 @@ const maxUpdateFailures = 5
 // error if Telegram rejects the token or the store cannot say where to
 // resume.
 func (b *Bot) Poll(ctx context.Context) error {
-	log := b.log.With("component", "poller")
+	log := b.log.With("part", "poller")
 	if err := b.deleteWebhook(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil

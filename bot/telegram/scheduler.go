@@ -158,7 +158,7 @@ func newScheduler(api *Client, store Store, m *metrics, opts Options) *scheduler
 		api:     api,
 		store:   store,
 		m:       m,
-		log:     opts.Logger.With("component", "scheduler"),
+		log:     opts.Logger.With("part", "scheduler"),
 		hash:    opts.HashID,
 		now:     opts.Now,
 		lim:     lim,

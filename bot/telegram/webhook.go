@@ -63,7 +63,7 @@ func WebhookPath(rawURL string) (string, error) {
 // update again. Once RunWebhook is stopping it answers 503.
 func (b *Bot) WebhookHandler(secret string) http.Handler {
 	want := sha256.Sum256([]byte(secret))
-	log := b.log.With("component", "webhook")
+	log := b.log.With("part", "webhook")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
