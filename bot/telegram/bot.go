@@ -133,6 +133,15 @@ func New(api *Client, store Store, conv *conversation.Bot, opts Options) (*Bot, 
 		opts:   opts,
 	}
 	b.sched = newScheduler(api, store, m, opts)
+	if opts.Metrics != nil {
+		g := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "scambot_telegram_calls_pending",
+			Help: "Calls not backed by the outbox (callback answers, command menu) queued or in flight.",
+		}, func() float64 { return float64(b.sched.callsPending.Load()) })
+		if err := opts.Metrics.Register(g); err != nil {
+			return nil, fmt.Errorf("register metrics: %w", err)
+		}
+	}
 	return b, nil
 }
 

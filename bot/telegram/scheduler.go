@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -104,6 +105,9 @@ type scheduler struct {
 	wake    chan struct{} // buffered 1: "look at the outbox"
 	results chan *job
 
+	// callsPending counts in-memory calls queued or in flight (a gauge).
+	callsPending atomic.Int64
+
 	mu      sync.Mutex
 	calls   [lanes][]*job
 	dropped []int64 // chats whose queued messages were dropped, to forget in memory
@@ -198,6 +202,7 @@ func (s *scheduler) call(lane int, method string, cfg tgbotapi.Chattable, now ti
 	if !now.IsZero() && lane == laneAnswer {
 		j.expiry = now.Add(answerDeadline)
 	}
+	s.callsPending.Add(1)
 	s.mu.Lock()
 	s.calls[lane] = append(s.calls[lane], j)
 	s.mu.Unlock()
@@ -698,12 +703,19 @@ func (s *scheduler) pop(q *chatQueue, id int64) {
 
 // finishCall applies the outcome of an in-memory call.
 func (s *scheduler) finishCall(j *job, now time.Time) {
+	requeued := false
+	defer func() {
+		if !requeued {
+			s.callsPending.Add(-1)
+		}
+	}()
 	retry := func(until time.Time) {
 		if !j.expiry.IsZero() && until.After(j.expiry) {
 			s.m.sendFailures.WithLabelValues("expired").Inc()
 			s.log.Warn("call given up: too late to answer", "method", j.method, "err", describe(j.err))
 			return
 		}
+		requeued = true
 		s.m.retries.Inc()
 		j.tries++
 		j.after = until

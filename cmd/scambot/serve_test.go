@@ -181,7 +181,8 @@ func (h *harness) settle() {
 		err := h.srv.WaitFor(ctx, func(s *telegramtest.Server) bool {
 			return len(s.PendingUpdates()) == 0 && s.Polling()
 		})
-		if err == nil && h.metric("scambot_outbox_depth") == 0 && len(h.srv.PendingUpdates()) == 0 {
+		if err == nil && h.metric("scambot_outbox_depth") == 0 && h.metric("scambot_telegram_calls_pending") == 0 &&
+			len(h.srv.PendingUpdates()) == 0 {
 			return
 		}
 		select {
