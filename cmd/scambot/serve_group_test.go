@@ -18,7 +18,7 @@ func TestServeGroupMovesToPrivate(t *testing.T) {
 	jo := user(6161, "Jo", "zh-hans")
 	secret := "我的银行卡号是6222020200112233445，他让我转账"
 	srv.SendText(grp, jo, "/check@"+telegramtest.DefaultBotUsername+" "+secret)
-	srv.SendText(grp, jo, "普通聊天："+secret)     // hidden by privacy mode
+	srv.SendText(grp, jo, "普通聊天："+secret)          // hidden by privacy mode
 	srv.SendText(grp, jo, "/check@some_other_bot") // for another bot
 	reply := h.waitSent(grp.ID, 1)[0]
 	kb := reply.ReplyMarkup
