@@ -164,3 +164,86 @@ func TestServeServerErrors(t *testing.T) {
 		t.Errorf("poll errors = %v, want 3", got)
 	}
 }
+
+// TestServeUrgentFirst: while Telegram holds everything back (429s from
+// two chats pause all sends), four users tell the courier story; when sends
+// resume, their four "hang up now" warnings go before anything else.
+func TestServeUrgentFirst(t *testing.T) {
+	srv := telegramtest.NewServer(t)
+	tune := unlimited(fastTuning())
+	tune.telegram.Workers = 1 // the fake then records sends in the order they were picked
+	h := startServe(t, srv, testConfig(t, srv, t.TempDir()), tune)
+	srv.FailNextWithRetryAfter("sendMessage", 2, 2)
+	for i := range 2 {
+		w := user(int64(40000+i), "W", "zh")
+		srv.SendText(telegramtest.PrivateChat(w), w, "/help")
+	}
+	if _, err := srv.WaitCalls(ctxFor(t, 10*e2eSecond), "sendMessage", 2); err != nil {
+		t.Fatal(err)
+	}
+	var story []int64
+	for i := range 4 {
+		u := user(int64(41000+i), "S", "zh")
+		story = append(story, u.ID)
+		srv.SendText(telegramtest.PrivateChat(u), u, courierText)
+	}
+	err := srv.WaitFor(ctxFor(t, 10*e2eSecond), func(s *telegramtest.Server) bool { return len(s.PendingUpdates()) == 0 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(srv.Sent()); got != 0 {
+		t.Fatalf("%d messages went out during the pause", got)
+	}
+	h.settle()
+	sent := srv.Sent()
+	if len(sent) != 2+4*3 {
+		t.Fatalf("sent %d messages, want 14:%s", len(sent), texts(sent))
+	}
+	for i, m := range sent[:4] {
+		if !strings.HasPrefix(m.Text, "⛔") {
+			t.Errorf("message %d after the pause = %.40q to %d, want an urgent warning first:%s", i+1, m.Text, m.ChatID, texts(sent))
+			break
+		}
+	}
+	if h.metric("scambot_telegram_rate_limited_total") != 2 {
+		t.Errorf("rate limited = %v, want 2", h.metric("scambot_telegram_rate_limited_total"))
+	}
+}
+
+// TestServeNewUserNotStuck: three users have long backlogs and the global
+// limit is the bottleneck; a new user's first reply goes out next rather
+// than after their turn in the round.
+func TestServeNewUserNotStuck(t *testing.T) {
+	srv := telegramtest.NewServer(t)
+	tune := unlimited(fastTuning())
+	tune.telegram.Workers = 1
+	tune.telegram.Limits.Global, tune.telegram.Limits.GlobalBurst = 10, 1
+	h := startServe(t, srv, testConfig(t, srv, t.TempDir()), tune)
+	for i := range 3 {
+		a := user(int64(50000+i), "A", "en")
+		for range 6 {
+			srv.SendText(telegramtest.PrivateChat(a), a, "/hotlines")
+		}
+	}
+	err := srv.WaitFor(ctxFor(t, 10*e2eSecond), func(s *telegramtest.Server) bool {
+		return len(s.PendingUpdates()) == 0 && len(s.Sent()) >= 3
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	newbie := user(51000, "N", "en")
+	before := len(srv.Sent())
+	srv.SendText(telegramtest.PrivateChat(newbie), newbie, "/start")
+	h.waitSent(newbie.ID, 1)
+	at := -1
+	for i, m := range srv.Sent() {
+		if m.ChatID == newbie.ID {
+			at = i
+			break
+		}
+	}
+	if waited := at - before; waited > 2 {
+		t.Errorf("the new user's first reply waited for %d other messages:%s", waited, texts(srv.Sent()[before:at+1]))
+	}
+	h.settle()
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 
+	"github.com/scambot/scambot/bot"
 	"github.com/scambot/scambot/bot/catalogue"
 	"github.com/scambot/scambot/bot/sqlite"
 	"github.com/scambot/scambot/bot/telegram"
@@ -359,5 +360,91 @@ func expireSessions(t testing.TB, path string, ttl time.Duration) {
 	defer db.Close()
 	if _, err := db.Expire(ctx, time.Now().Add(ttl+time.Hour), ttl, 0); err != nil {
 		t.Fatalf("expire: %v", err)
+	}
+}
+
+func TestServeWithoutToken(t *testing.T) {
+	code, _, stderr := runCmd(t, map[string]string{}, "", "serve")
+	if code != exitUsage || !strings.Contains(stderr, "TELEGRAM_BOT_TOKEN") || !strings.Contains(stderr, "scambot chat") {
+		t.Errorf("serve without a token: exit %d, stderr %q; want exit 2 naming TELEGRAM_BOT_TOKEN and scambot chat", code, stderr)
+	}
+}
+
+func TestServeBadConfig(t *testing.T) {
+	env := map[string]string{
+		"TELEGRAM_BOT_TOKEN":       "42:abc",
+		"SCAMBOT_TELEGRAM_API_URL": "ftp://example.com/%s",
+		"SCAMBOT_WEBHOOK_URL":      "https://example.com/hook",
+		"SCAMBOT_WEBHOOK_SECRET":   "has spaces!",
+		"SCAMBOT_REGION":           "XX",
+	}
+	code, _, stderr := runCmd(t, env, "", "serve")
+	if code != exitUsage {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	for _, want := range []string{"SCAMBOT_TELEGRAM_API_URL", "SCAMBOT_WEBHOOK_SECRET", "SCAMBOT_REGION"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %s:\n%s", want, stderr)
+		}
+	}
+	env = map[string]string{"TELEGRAM_BOT_TOKEN": "42:abc", "SCAMBOT_WEBHOOK_URL": "https://example.com/hook"}
+	if code, _, stderr := runCmd(t, env, "", "serve"); code != exitUsage || !strings.Contains(stderr, "set both") {
+		t.Errorf("webhook URL without secret: exit %d %q", code, stderr)
+	}
+}
+
+// TestServeRejectedToken: a token Telegram refuses stops serve with exit 2.
+func TestServeRejectedToken(t *testing.T) {
+	srv := telegramtest.NewServer(t)
+	env := map[string]string{
+		"TELEGRAM_BOT_TOKEN":       "42:wrong",
+		"SCAMBOT_TELEGRAM_API_URL": srv.URL,
+		"SCAMBOT_DB":               filepath.Join(t.TempDir(), "db"),
+		"SCAMBOT_HTTP_ADDR":        "127.0.0.1:0",
+	}
+	code, _, stderr := runCmd(t, env, "", "serve")
+	if code != exitUsage || !strings.Contains(stderr, "rejected the bot token") {
+		t.Errorf("exit %d, stderr %q; want 2 and 'rejected the bot token'", code, stderr)
+	}
+}
+
+// TestServeShutdownDrainsAndResumes: on shutdown the scheduler sends what
+// it can within its budget; what it could not send stays in the outbox and
+// goes out after the next start, once.
+func TestServeShutdownDrainsAndResumes(t *testing.T) {
+	srv := telegramtest.NewServer(t)
+	dir := t.TempDir()
+	cfg := testConfig(t, srv, dir)
+	tune := unlimited(fastTuning())
+	tune.telegram.Workers = 1
+	tune.telegram.Limits.Global, tune.telegram.Limits.GlobalBurst = 4, 1 // 250 ms a message
+	tune.telegram.Drain = 300 * time.Millisecond
+	h := startServe(t, srv, cfg, tune)
+	var users []telegramtest.User
+	for i := range 4 {
+		u := user(int64(60000+i), "P", "zh")
+		users = append(users, u)
+		srv.SendText(telegramtest.PrivateChat(u), u, courierText)
+	}
+	if err := srv.WaitFor(ctxFor(t, 10*e2eSecond), func(s *telegramtest.Server) bool { return len(s.PendingUpdates()) == 0 && len(s.Sent()) >= 1 }); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	h.stop()
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("shutdown took %v with a 300 ms drain budget", d)
+	}
+	early := len(srv.Sent())
+	if early >= 12 {
+		t.Fatalf("all 12 messages went out before the restart; the test needs a backlog")
+	}
+	if !strings.Contains(h.logs.String(), "stays queued") {
+		t.Errorf("no log of messages left queued:\n%s", h.logs)
+	}
+	h2 := startServe(t, srv, cfg, unlimited(fastTuning()))
+	h2.settle()
+	want := expectedTexts(t, "zh", bot.Event{Kind: bot.EventText, Text: courierText})
+	for _, u := range users {
+		checkDelivered(t, srv, u.ID, want)
 	}
 }
