@@ -54,8 +54,9 @@ func (l *loader) compile(termIdx map[string]int) {
 		}
 	}
 	literal := map[string]int32{}
+	var amountAlts []int32 // anonymous terms with {amount} among their alternatives
 	part := func(p string, line int, what, s string) (int32, bool) {
-		if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
+		if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") && !strings.Contains(s, "|") {
 			id := s[1 : len(s)-1]
 			i, ok := termIdx[id]
 			if !ok {
@@ -69,7 +70,9 @@ func (l *loader) compile(termIdx map[string]int) {
 		}
 		// Alternatives: words, or {terms} standing for all their words.
 		var words []string
+		hasAmount := false
 		for _, w := range strings.Split(s, "|") {
+			hasAmount = hasAmount || w == "{"+TermAmount+"}"
 			if strings.HasPrefix(w, "{") && strings.HasSuffix(w, "}") {
 				i, ok := termIdx[w[1:len(w)-1]]
 				if !ok {
@@ -88,6 +91,9 @@ func (l *loader) compile(termIdx map[string]int) {
 		}
 		i := newTerm("", "", words)
 		literal[s] = i
+		if hasAmount {
+			amountAlts = append(amountAlts, i)
+		}
 		return i, true
 	}
 	addPhrases := func(p string, line int, sig int, phrases []string, near []Near) {
@@ -149,6 +155,10 @@ func (l *loader) compile(termIdx map[string]int) {
 		l.errorf(l.sigPath, 1, "compile phrases: %v", err)
 		return
 	}
+	if i, ok := termIdx[TermAmount]; ok {
+		lx.AmountTerms = append(lx.AmountTerms, int32(i))
+	}
+	lx.AmountTerms = append(lx.AmountTerms, amountAlts...)
 	c.Lexicon = lx
 }
 
@@ -192,7 +202,7 @@ func (l *loader) termsInRules(termIdx map[string]int) map[int]bool {
 	mark := func(near []Near) {
 		for _, n := range near {
 			for _, p := range n.All {
-				if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}") {
+				if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}") && !strings.Contains(p, "|") {
 					if i, ok := termIdx[p[1:len(p)-1]]; ok {
 						used[i] = true
 					}

@@ -36,6 +36,8 @@ const (
 	TermNegation    = "negation"
 	TermNotNegation = "not_negation"
 	TermHearsay     = "hearsay"
+	// TermAmount also matches every run of digits in the text.
+	TermAmount = "amount"
 )
 
 // Limits that keep the automaton small and matching fast.
@@ -314,6 +316,20 @@ func (l *loader) index() {
 			}
 			a.Signals = append(a.Signals, i)
 			q.Governs = appendUnique(q.Governs, i)
+		}
+	}
+
+	for _, s := range c.Signals {
+		if (len(s.Neutralizes) > 0 || s.Ends) && s.Kind != Benign {
+			l.errorf(l.sigPath, s.Line, "signal %q: only a benign signal may neutralize others or end the contact", s.ID)
+		}
+		for _, id := range s.Neutralizes {
+			j := c.Signal(id)
+			if j < 0 {
+				l.errorf(l.sigPath, s.Line, "signal %q neutralizes unknown signal %q", s.ID, id)
+				continue
+			}
+			s.NeutralIdx = append(s.NeutralIdx, j)
 		}
 	}
 

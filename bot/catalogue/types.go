@@ -44,10 +44,19 @@ type Signal struct {
 	Checklist []string     `yaml:"checklist"`
 	Phrases   Phrases      `yaml:"phrases"`
 	Near      []Near       `yaml:"near"`
-	Line      int          `yaml:"-"`
+	// Neutralizes lists, for a benign signal, the look-alike signals it
+	// explains away when read from the same text ("in the team meeting"
+	// explains "share your screen").
+	Neutralizes []bot.SignalID `yaml:"neutralizes"`
+	// Ends marks a benign signal meaning the user already ended the contact
+	// ("I hung up"): without money moved, the level stays at most medium.
+	Ends bool `yaml:"ends"`
+	Line int  `yaml:"-"`
 
 	// Index is the signal's position in Catalogue.Signals.
 	Index int `yaml:"-"`
+	// NeutralIdx holds Neutralizes by signal index.
+	NeutralIdx []int `yaml:"-"`
 }
 
 // A Term is a named set of words (content/terms.yaml).

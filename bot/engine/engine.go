@@ -239,6 +239,11 @@ func (sc *Scratch) reset(n, scripts int) {
 	sc.fit, sc.tiers = sc.fit[:scripts], sc.tiers[:scripts]
 	sc.rank = sc.rank[:0]
 	r := &sc.res
+	if r.Scripts == nil {
+		// Empty, not nil: JSON shows [] rather than null (CONTRACTS.md).
+		r.Scripts, r.Signals, r.Reasons = make([]bot.ScriptScore, 0, maxScripts), make([]bot.SignalHit, 0, 16), make([]bot.Reason, 0, maxReasons+2)
+		r.Advice, r.Hotlines = make([]string, 0, 16), make([]bot.Hotline, 0, 8)
+	}
 	*r = bot.Assessment{
 		Scripts: r.Scripts[:0], Signals: r.Signals[:0], Reasons: r.Reasons[:0],
 		Advice: r.Advice[:0], Hotlines: r.Hotlines[:0],
@@ -316,6 +321,25 @@ func (e *Engine) Assess(sc *Scratch, in Input) *bot.Assessment {
 			}
 		}
 	}
+	// Benign signs explain away the look-alikes they name ("in the team
+	// meeting" explains "share your screen"), when both come from text.
+	for _, i := range sc.order {
+		for _, j := range cat.Signals[i].NeutralIdx {
+			if sc.present[j] && sc.source[j] == bot.FromText {
+				sc.present[j] = false
+			}
+		}
+	}
+	if len(sc.order) > 0 {
+		kept := sc.order[:0]
+		for _, i := range sc.order {
+			if sc.present[i] {
+				kept = append(kept, i)
+			}
+		}
+		sc.order = kept
+	}
+	// The model only adds, after benign signs have had their say.
 	for _, h := range in.Extra {
 		if i := cat.Signal(h.ID); i >= 0 && !sc.decided[i] {
 			sc.add(i, bot.FromModel, h.Evidence)
@@ -323,7 +347,7 @@ func (e *Engine) Assess(sc *Scratch, in Input) *bot.Assessment {
 	}
 
 	// 3. Fit of every script; the generic risk; benign signs.
-	strong, lossPresent := false, false
+	strong, lossPresent, ended := false, false, false
 	generic, benign := 1.0, 1.0
 	genericNoLoss := 1.0
 	for _, i := range sc.order {
@@ -331,9 +355,13 @@ func (e *Engine) Assess(sc *Scratch, in Input) *bot.Assessment {
 		switch s.Kind {
 		case catalogue.Benign:
 			benign *= 1 + s.Risk
+			ended = ended || s.Ends
 			continue
 		case catalogue.Loss:
+			// Money moved matters only in a scam's context: it weighs in
+			// scripts that show other signals, never on its own.
 			lossPresent = true
+			continue
 		default:
 			genericNoLoss *= 1 - s.Risk
 		}
@@ -353,6 +381,9 @@ func (e *Engine) Assess(sc *Scratch, in Input) *bot.Assessment {
 				missNoLoss *= 1 - w
 			}
 		}
+		if missNoLoss == 1 {
+			miss = 1 // only loss signals: "I paid" alone is no scam
+		}
 		sc.fit[si] = 1 - miss
 		best = math.Max(best, 1-miss)
 		bestNoLoss = math.Max(bestNoLoss, 1-missNoLoss)
@@ -369,6 +400,11 @@ func (e *Engine) Assess(sc *Scratch, in Input) *bot.Assessment {
 	res.Score = int(math.Round(best * 100))
 	noLoss := int(math.Round(bestNoLoss * 100))
 	res.Loss = lossPresent && noLoss >= MediumAt
+	if ended && !lossPresent && res.Score >= HighAt {
+		// The user already hung up or refused, and nothing moved: they
+		// are safe now. Say it was a scam, without the alarm.
+		res.Score = HighAt - 1
+	}
 	switch {
 	case res.Score >= CriticalAt, res.Loss && noLoss >= LossAt:
 		res.Level = bot.Critical
@@ -635,11 +671,11 @@ func (e *Engine) advise(sc *Scratch, top *catalogue.Script, org int, lang bot.La
 // Clone returns a deep copy of an assessment, independent of any Scratch.
 func Clone(a *bot.Assessment) bot.Assessment {
 	c := *a
-	c.Scripts = append([]bot.ScriptScore(nil), a.Scripts...)
-	c.Signals = append([]bot.SignalHit(nil), a.Signals...)
-	c.Reasons = append([]bot.Reason(nil), a.Reasons...)
-	c.Advice = append([]string(nil), a.Advice...)
-	c.Hotlines = append([]bot.Hotline(nil), a.Hotlines...)
+	c.Scripts = append([]bot.ScriptScore{}, a.Scripts...)
+	c.Signals = append([]bot.SignalHit{}, a.Signals...)
+	c.Reasons = append([]bot.Reason{}, a.Reasons...)
+	c.Advice = append([]string{}, a.Advice...)
+	c.Hotlines = append([]bot.Hotline{}, a.Hotlines...)
 	if a.Stage != nil {
 		st := *a.Stage
 		c.Stage = &st

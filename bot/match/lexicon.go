@@ -53,7 +53,10 @@ const NegationGap = 4
 // A Lexicon finds phrases, terms and rules in text. It is built once and is
 // safe for concurrent use; each goroutine needs its own Scratch.
 type Lexicon struct {
-	ac       *automaton
+	// AmountTerms are the terms that every run of digits in the text is an
+	// occurrence of ("5000", "10w", "3.5"), so rules can require an amount.
+	AmountTerms []int32
+	ac          *automaton
 	patterns []pattern
 	payload  []Entry // payload of pattern p: payload[p.first : p.first+p.n]
 	rules    []Rule
@@ -260,6 +263,9 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 				}
 			}
 		}
+	}
+	for _, t := range lx.AmountTerms {
+		sc.amounts(t)
 	}
 	// A negator inside a longer non-negating word is not a negator.
 	if len(sc.not) > 0 {
@@ -529,3 +535,21 @@ func positions(units, clauses, sents []int32, norm []byte) ([]int32, []int32, []
 
 // Bytes returns the memory the automaton's tables take.
 func (lx *Lexicon) Bytes() int { return lx.ac.size() }
+
+// amounts records every run of digits as an occurrence of term t.
+func (sc *Scratch) amounts(t int32) {
+	norm := sc.norm
+	for i := 0; i < len(norm); {
+		if !isDigit(norm[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(norm) && (isDigit(norm[j]) || norm[j] == '.' && j+1 < len(norm) && isDigit(norm[j+1])) {
+			j++
+		}
+		sc.occ = append(sc.occ, termOcc{term: t, start: int32(i), end: int32(j), next: sc.head[t]})
+		sc.head[t] = int32(len(sc.occ) - 1)
+		i = j
+	}
+}
