@@ -2,7 +2,6 @@ package telegram
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -14,48 +13,49 @@ const MaxText = 4096
 // Split cuts text into parts of at most max code points each, so that each
 // can be sent as one message. It cuts at the last paragraph break (a blank
 // line) that fits, else at the last line break, else at the last space,
-// else between two code points; the whitespace at a cut is dropped. Parts
-// are never empty; a text that is empty or only whitespace gives no parts.
+// else between two code points. Each part is trimmed of surrounding
+// whitespace (Telegram trims too) and never empty; a text that is empty or
+// only whitespace gives no parts.
 // max < 1 means MaxText.
 func Split(text string, max int) []string {
 	if max < 1 {
 		max = MaxText
 	}
-	text = strings.TrimRightFunc(text, unicode.IsSpace)
 	var parts []string
-	for text != "" {
+	for {
+		text = strings.TrimSpace(text)
+		if text == "" {
+			return parts
+		}
 		if utf8.RuneCountInString(text) <= max {
-			parts = append(parts, text)
-			break
+			return append(parts, text)
 		}
 		head := prefixRunes(text, max) // the longest prefix that fits, in bytes
-		cut := cutPoint(text[:head])
+		cut := cutPoint(text, head)
 		if cut <= 0 {
 			cut = head
 		}
-		part := strings.TrimRightFunc(text[:cut], unicode.IsSpace)
-		if part != "" {
+		if part := strings.TrimSpace(text[:cut]); part != "" {
 			parts = append(parts, part)
 		}
-		text = strings.TrimLeftFunc(text[cut:], func(r rune) bool { return r == '\n' || r == '\r' || r == ' ' })
+		text = text[cut:]
 	}
-	return parts
 }
 
-// cutPoint returns the byte offset in head at which to cut: after the last
-// paragraph break, else the last line break, else the last space; 0 if
-// there is none in the second half of head (cutting earlier would make
-// needlessly many parts).
-func cutPoint(head string) int {
-	half := len(head) / 2
-	if i := strings.LastIndex(head, "\n\n"); i > 0 && i >= half/2 {
-		return i + 1
+// cutPoint returns where to end the part of text that must fit in its
+// first head bytes: at the last paragraph break (a blank line) that starts
+// within them, else the last line break, else the last space; 0 if there is
+// none late enough (cutting early would make needlessly many parts).
+func cutPoint(text string, head int) int {
+	within := func(n int) string { return text[:min(len(text), head+n)] }
+	if i := strings.LastIndex(within(2), "\n\n"); i > 0 && i >= head/4 {
+		return i
 	}
-	if i := strings.LastIndexByte(head, '\n'); i > 0 && i >= half {
-		return i + 1
+	if i := strings.LastIndexByte(within(1), '\n'); i > 0 && i >= head/2 {
+		return i
 	}
-	if i := strings.LastIndexByte(head, ' '); i > 0 && i >= half {
-		return i + 1
+	if i := strings.LastIndexByte(within(1), ' '); i > 0 && i >= head/2 {
+		return i
 	}
 	return 0
 }
