@@ -48,11 +48,32 @@ func main() {
 	for k, v := range ts {
 		add(k, v)
 	}
+	// A variant table may list a character that is already standard
+	// Simplified (TWVariantsRev maps 么 to 幺): folding it would turn
+	// Simplified text into something else. Skip those.
+	simplified := map[rune]bool{}
+	for _, v := range ts {
+		simplified[v] = true
+	}
 	for k, v := range variants {
+		if simplified[k] {
+			continue
+		}
 		if s, ok := ts[v]; ok {
 			add(k, s)
 		} else {
 			add(k, v)
+		}
+	}
+	// Characters that Simplified writing uses interchangeably, folded to the
+	// form the catalogue uses: 帐户 and 账户 are the same account.
+	for from, to := range map[rune]rune{'帳': '账', '帐': '账'} {
+		table[from] = to
+	}
+	// The table must be idempotent: no output may itself be folded again.
+	for k, v := range table {
+		if _, again := table[v]; again {
+			delete(table, k)
 		}
 	}
 	keys := make([]int, 0, len(table))
