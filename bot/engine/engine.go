@@ -307,7 +307,10 @@ func (e *Engine) Assess(sc *Scratch, in Input) *bot.Assessment {
 	if in.Text != "" {
 		for _, f := range cat.Lexicon.Find(&sc.m, in.Text) {
 			i := int(f.Signal)
-			if f.Negated || f.Hearsay || sc.decided[i] {
+			// Reported speech does not describe the user's situation, but
+			// a benign sign ("so I hung up") is theirs wherever it stands.
+			hearsay := f.Hearsay && cat.Signals[i].Kind != catalogue.Benign
+			if f.Negated || hearsay || sc.decided[i] {
 				continue
 			}
 			sc.add(i, bot.FromText, in.Text[f.Start:f.End])

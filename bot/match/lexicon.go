@@ -298,7 +298,7 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 	for i := range sc.cand {
 		f := sc.cand[i]
 		start, end := int32(f.Start), int32(f.End)
-		if len(sc.neg) > 0 {
+		if len(sc.neg) > 0 && !f.Negated {
 			f.Negated = sc.negated(start, lx.gap())
 		}
 		f.Hearsay = sc.hearsay(start)
@@ -396,7 +396,18 @@ func (lx *Lexicon) matchRule(sc *Scratch, ri int32) {
 		if !ok || sc.units[hi-1]-sc.units[lo]+1 > int32(r.Within) {
 			continue
 		}
-		sc.cand = append(sc.cand, Found{Signal: r.Signal, Start: int(lo), End: int(hi), Rule: ri})
+		// A negator before any part negates the whole: "no deposit needed"
+		// inside "commission ... no deposit" is not a deposit asked for.
+		negated := false
+		if len(sc.neg) > 0 {
+			negated = sc.negated(first.start, lx.gap())
+			for _, t := range r.Terms[1:] {
+				if b := sc.nearest(sc.group(t), first); b >= 0 && sc.negated(sc.occ[b].start, lx.gap()) {
+					negated = true
+				}
+			}
+		}
+		sc.cand = append(sc.cand, Found{Signal: r.Signal, Start: int(lo), End: int(hi), Rule: ri, Negated: negated})
 		if hits++; hits == maxRuleHits {
 			return
 		}
