@@ -462,6 +462,8 @@ func (l *loader) checkScript(i int, s *Script) {
 			l.errorf(p, s.Line, "unknown anchor signal %q", a)
 		case s.Weight[j] == 0:
 			l.errorf(p, s.Line, "anchor %q must also be listed under signals", a)
+		case !s.Category.IsStep() && c.Signals[j].Kind != Pretext:
+			l.errorf(p, s.Line, "anchor %q is a %s signal; a %s script is anchored on its pretext (who they claimed to be, the hook)", a, c.Signals[j].Kind, s.Category)
 		default:
 			s.Anchor[j] = true
 		}

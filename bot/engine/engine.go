@@ -210,6 +210,7 @@ type Scratch struct {
 	evidence []string
 	order    []int // signal indexes in the order found
 	fit      []float64
+	pretext  []float64 // fit on pretext signals alone, by script
 	tiers    []int8
 	rank     []int
 	stage    bot.Stage
@@ -234,9 +235,10 @@ func (sc *Scratch) reset(n, scripts int) {
 	sc.order = sc.order[:0]
 	if cap(sc.fit) < scripts {
 		sc.fit = make([]float64, scripts)
+		sc.pretext = make([]float64, scripts)
 		sc.tiers = make([]int8, scripts)
 	}
-	sc.fit, sc.tiers = sc.fit[:scripts], sc.tiers[:scripts]
+	sc.fit, sc.pretext, sc.tiers = sc.fit[:scripts], sc.pretext[:scripts], sc.tiers[:scripts]
 	sc.rank = sc.rank[:0]
 	r := &sc.res
 	if r.Scripts == nil {
@@ -373,17 +375,23 @@ func (e *Engine) Assess(sc *Scratch, in Input) *bot.Assessment {
 	}
 	best, bestNoLoss := 1-generic, 1-genericNoLoss
 	for si, s := range cat.Scripts {
-		miss, missNoLoss := 1.0, 1.0
+		miss, missNoLoss, missPretext := 1.0, 1.0, 1.0
 		for _, i := range sc.order {
 			w := s.Weight[i]
 			if w == 0 {
 				continue
 			}
 			miss *= 1 - w
-			if cat.Signals[i].Kind != catalogue.Loss {
+			switch cat.Signals[i].Kind {
+			case catalogue.Loss:
+			case catalogue.Pretext:
+				missPretext *= 1 - w
+				fallthrough
+			default:
 				missNoLoss *= 1 - w
 			}
 		}
+		sc.pretext[si] = 1 - missPretext
 		if missNoLoss == 1 {
 			miss = 1 // only loss signals: "I paid" alone is no scam
 		}
@@ -510,6 +518,16 @@ func (e *Engine) sortScripts(sc *Scratch) {
 		ta, tb := sc.tiers[a], sc.tiers[b]
 		if ta != tb {
 			return ta > tb
+		}
+		// Among scripts whose pretext is told, the one the pretext fits
+		// best: who the caller claimed to be decides the category.
+		if ta == 2 {
+			// Balance how well the pretext fits with how well the whole
+			// story fits.
+			ka, kb := sc.pretext[a]+sc.fit[a], sc.pretext[b]+sc.fit[b]
+			if ka != kb {
+				return ka > kb
+			}
 		}
 		if sc.fit[a] != sc.fit[b] {
 			return sc.fit[a] > sc.fit[b]

@@ -51,3 +51,39 @@ func (db *DB) CountSessions(ctx context.Context, since time.Time) (int64, error)
 	}
 	return n, nil
 }
+
+// PendingSince returns up to limit messages with an id above afterID that
+// may be sent at now, in id order, with the same rule as Pending: a message
+// waits while an earlier message of its chat is held by Retry. It reads only
+// the new end of the outbox, so a scheduler can call it after every commit;
+// a message it skips because it was held is found by the next Pending.
+func (db *DB) PendingSince(ctx context.Context, afterID int64, limit int, now time.Time) ([]OutMsg, error) {
+	if limit <= 0 {
+		limit = -1 // no limit in SQLite
+	}
+	rows, err := db.read.QueryContext(ctx, `
+SELECT id, chat_id, seq, priority, payload, attempts, not_before, created_at
+FROM outbox AS o
+WHERE id > ?1 AND not_before <= ?2
+	AND NOT EXISTS (SELECT 1 FROM outbox AS p WHERE p.chat_id = o.chat_id AND p.seq < o.seq AND p.not_before > ?2)
+ORDER BY id
+LIMIT ?3`, afterID, ms(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("list new outbox messages: %w", err)
+	}
+	defer rows.Close()
+	var msgs []OutMsg
+	for rows.Next() {
+		var m OutMsg
+		var notBefore, created int64
+		if err := rows.Scan(&m.ID, &m.ChatID, &m.Seq, &m.Priority, &m.Payload, &m.Attempts, &notBefore, &created); err != nil {
+			return nil, fmt.Errorf("list new outbox messages: %w", err)
+		}
+		m.NotBefore, m.Created = fromMS(notBefore), fromMS(created)
+		msgs = append(msgs, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list new outbox messages: %w", err)
+	}
+	return msgs, nil
+}

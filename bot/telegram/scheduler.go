@@ -123,7 +123,10 @@ type scheduler struct {
 	failures   int                 // transient failures in a row, across chats
 	last429    map[int64]time.Time // chat → when it last got a 429
 	inflight   int
-	refill     bool
+	refill     bool  // look at the new end of the outbox (after a commit)
+	full       bool  // look at the whole outbox (at start, after drops, every refillEvery)
+	lastID     int64 // the highest outbox id seen
+	complete   bool  // the last full look saw every due message (so a look at the new end suffices)
 	lastRefill time.Time
 	swept      time.Time
 }
@@ -175,7 +178,7 @@ func newScheduler(api *Client, store Store, m *metrics, opts Options) *scheduler
 		undone:  map[int64]bool{},
 		last429: map[int64]time.Time{},
 		global:  rate.NewLimiter(lim.Global, lim.GlobalBurst),
-		refill:  true,
+		full:    true,
 	}
 	if s.workers <= 0 {
 		s.workers = 8
@@ -238,7 +241,7 @@ func (s *scheduler) run(ctx context.Context) error {
 	defer timer.Stop()
 	for {
 		s.applyDrops()
-		if s.refill {
+		if s.refill || s.full {
 			s.loadPending(callCtx)
 		}
 		next := s.dispatch(callCtx)
@@ -273,12 +276,12 @@ func (s *scheduler) run(ctx context.Context) error {
 			s.finish(callCtx, j)
 		case <-timer.C:
 			if !s.lastRefill.Add(refillEvery).After(s.now()) {
-				s.refill = true
+				s.full = true
 			}
 		case <-done:
 			done = nil
 			deadline = s.now().Add(s.drain)
-			s.refill = true
+			s.full = true
 		}
 	}
 }
@@ -304,6 +307,9 @@ func (s *scheduler) applyDrops() {
 	drops := s.dropped
 	s.dropped = nil
 	s.mu.Unlock()
+	if len(drops) > 0 {
+		s.full = true // a message queued since may have been dropped from memory too
+	}
 	for _, id := range drops {
 		if q := s.chats[id]; q != nil {
 			for _, m := range q.msgs {
@@ -314,22 +320,38 @@ func (s *scheduler) applyDrops() {
 	}
 }
 
-// loadPending adds the outbox messages not yet in memory.
+// loadPending adds the outbox messages not yet in memory: those queued
+// since the last look (cheap, after every commit), or all that are due.
 func (s *scheduler) loadPending(ctx context.Context) {
-	s.refill = false
 	now := s.now()
-	s.lastRefill = now
-	for id := range s.undone {
-		if err := s.store.Done(ctx, id); err == nil || errors.Is(err, ErrNotFound) {
-			delete(s.undone, id)
+	// A look at the new end is only safe when everything older that is due
+	// is in memory; otherwise a chat's later message could overtake one
+	// that did not fit in the last batch.
+	full := s.full || !s.complete
+	s.refill, s.full = false, false
+	var msgs []OutMsg
+	var err error
+	if full {
+		s.lastRefill = now
+		for id := range s.undone {
+			if err := s.store.Done(ctx, id); err == nil || errors.Is(err, ErrNotFound) {
+				delete(s.undone, id)
+			}
+		}
+		msgs, err = s.store.Pending(ctx, pendingBatch, now)
+		s.complete = err == nil && len(msgs) < pendingBatch
+	} else {
+		msgs, err = s.store.PendingSince(ctx, s.lastID, pendingBatch, now)
+		if len(msgs) == pendingBatch {
+			s.refill = true // more to read
 		}
 	}
-	msgs, err := s.store.Pending(ctx, pendingBatch, now)
 	if err != nil {
 		s.log.Error("cannot read the outbox", "err", err)
 		return
 	}
 	for _, m := range msgs {
+		s.lastID = max(s.lastID, m.ID)
 		if s.known[m.ID] || s.undone[m.ID] {
 			continue
 		}

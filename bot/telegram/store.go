@@ -36,6 +36,10 @@ type Store interface {
 	// Pending returns up to limit outbox messages sendable at now, each
 	// chat's in order (a delayed message holds back the rest of its chat).
 	Pending(ctx context.Context, limit int, now time.Time) ([]OutMsg, error)
+	// PendingSince is Pending for the messages with an id above afterID
+	// only, in id order: a cheap look at what was queued since the last
+	// look. A message it skips because it was held is left for Pending.
+	PendingSince(ctx context.Context, afterID int64, limit int, now time.Time) ([]OutMsg, error)
 	// Done removes a sent message; ErrNotFound if it is gone already.
 	Done(ctx context.Context, id int64) error
 	// Retry counts a failed attempt and holds the message (and the rest of
