@@ -57,10 +57,10 @@ type Lexicon struct {
 	// occurrence of ("5000", "10w", "3.5"), so rules can require an amount.
 	AmountTerms []int32
 	ac          *automaton
-	patterns []pattern
-	payload  []Entry // payload of pattern p: payload[p.first : p.first+p.n]
-	rules    []Rule
-	nterms   int
+	patterns    []pattern
+	payload     []Entry // payload of pattern p: payload[p.first : p.first+p.n]
+	rules       []Rule
+	nterms      int
 	// NegationGap overrides the package default when positive.
 	negGap int
 }
