@@ -21,7 +21,7 @@ var (
 )
 
 // scambotBinary builds cmd/scambot once per test run.
-func scambotBinary(t *testing.T) string {
+func scambotBinary(t testing.TB) string {
 	t.Helper()
 	binOnce.Do(func() {
 		binDir, binErr = os.MkdirTemp("", "scambot-test-bin")

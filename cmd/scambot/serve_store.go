@@ -80,8 +80,17 @@ func (s tgStore) SetQuestionMessage(ctx context.Context, chatID, msgID int64) er
 
 func (s tgStore) Pending(ctx context.Context, limit int, now time.Time) ([]telegram.OutMsg, error) {
 	ms, err := s.db.Pending(ctx, limit, now)
-	if err != nil {
-		return nil, mapErr(err)
+	return outMsgs(ms), mapErr(err)
+}
+
+func (s tgStore) PendingSince(ctx context.Context, afterID int64, limit int, now time.Time) ([]telegram.OutMsg, error) {
+	ms, err := s.db.PendingSince(ctx, afterID, limit, now)
+	return outMsgs(ms), mapErr(err)
+}
+
+func outMsgs(ms []sqlite.OutMsg) []telegram.OutMsg {
+	if ms == nil {
+		return nil
 	}
 	out := make([]telegram.OutMsg, len(ms))
 	for i, m := range ms {
@@ -90,7 +99,7 @@ func (s tgStore) Pending(ctx context.Context, limit int, now time.Time) ([]teleg
 			Attempts: m.Attempts, NotBefore: m.NotBefore, Created: m.Created,
 		}
 	}
-	return out, nil
+	return out
 }
 
 func (s tgStore) Done(ctx context.Context, id int64) error { return mapErr(s.db.Done(ctx, id)) }

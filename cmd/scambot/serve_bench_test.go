@@ -1,0 +1,229 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/scambot/scambot/bot"
+	"github.com/scambot/scambot/bot/conversation"
+	"github.com/scambot/scambot/bot/engine"
+	"github.com/scambot/scambot/bot/telegram/telegramtest"
+)
+
+// benchTexts is a mix of what users send: commands that start a check and
+// stories of various lengths.
+var benchTexts = []string{
+	"/check",
+	courierText,
+	"他让我下载一个会议App，开屏幕共享，说要帮我退款",
+	"/hotlines",
+	"A man says he is from the bank and my card will be frozen unless I move the money to a safe account",
+}
+
+// waitIdle waits until every queued update is confirmed and every reply
+// delivered. It looks every 5 ms at things that cost little to read (the
+// fake server's queue and the bot's gauges), so that waiting does not slow
+// the bot down on a small machine.
+func (h *harness) waitIdle(tb testing.TB) {
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		if len(h.srv.PendingUpdates()) == 0 && h.metric("scambot_outbox_depth") == 0 &&
+			h.metric("scambot_telegram_calls_pending") == 0 && len(h.srv.PendingUpdates()) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("not idle: %d pending updates", len(h.srv.PendingUpdates()))
+		}
+		<-tick.C
+	}
+}
+
+// BenchmarkServeUpdates measures updates handled per second end to end:
+// getUpdates over HTTP, one SQLite transaction per update (state, offset,
+// outbox), the replies sent over HTTP and removed from the outbox. Flood
+// limits are off on both sides. One op is one update.
+func BenchmarkServeUpdates(b *testing.B) {
+	srv := telegramtest.NewServer(b)
+	h := startServe(b, srv, testConfig(b, srv, b.TempDir()), unlimited(fastTuning()))
+	const users = 500
+	us := make([]telegramtest.User, users)
+	for i := range us {
+		us[i] = user(int64(100000+i), "B", "zh")
+	}
+	// Warm up: every user has a conversation.
+	for _, u := range us {
+		srv.SendText(telegramtest.PrivateChat(u), u, "/start")
+	}
+	h.waitIdle(b)
+	before := len(srv.Sent())
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for i := range b.N {
+		u := us[i%users]
+		srv.SendText(telegramtest.PrivateChat(u), u, benchTexts[(i/users)%len(benchTexts)])
+	}
+	h.waitIdle(b)
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "updates/s")
+	b.ReportMetric(float64(len(srv.Sent())-before)/elapsed.Seconds(), "sends/s")
+}
+
+// BenchmarkServeBurst100 measures how long 100 updates from 100 new users,
+// arriving at once, take until every reply is sent: with flood limits off
+// (what the bot can do) and with Telegram's limits (what Telegram allows:
+// about 25 messages a second overall). One op is one burst.
+func BenchmarkServeBurst100(b *testing.B) {
+	for _, limits := range []string{"off", "telegram"} {
+		b.Run("limits="+limits, func(b *testing.B) {
+			srv := telegramtest.NewServer(b)
+			tune := unlimited(fastTuning())
+			if limits == "telegram" {
+				srv.SetLimits(telegramtest.DefaultLimits)
+				tune = fastTuning()
+			}
+			h := startServe(b, srv, testConfig(b, srv, b.TempDir()), tune)
+			b.ResetTimer()
+			for i := range b.N {
+				for j := range 100 {
+					u := user(int64(200000+i*100+j), "C", "zh")
+					srv.SendText(telegramtest.PrivateChat(u), u, "/start")
+				}
+				h.waitIdle(b)
+			}
+		})
+	}
+}
+
+// BenchmarkSessionState measures what a conversation mid-checklist costs:
+// its stored JSON and its heap when decoded (the bot holds a decoded state
+// only while handling an update).
+func BenchmarkSessionState(b *testing.B) {
+	conv := conversation.New(engine.New(testCatalogue(b)))
+	st := conversation.State{V: conversation.Version, Region: "CN"}
+	o := conv.Step(st, bot.Event{Kind: bot.EventText, Text: "他让我下载一个会议App，开屏幕共享，说要帮我退款", Time: time.Now()})
+	raw, err := json.Marshal(o.State)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const n = 10000
+	states := make([]conversation.State, n)
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	for i := range states {
+		if err := json.Unmarshal(raw, &states[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&m1)
+	runtime.KeepAlive(states)
+	perState := float64(m1.HeapAlloc-m0.HeapAlloc)/n + float64(unsafe.Sizeof(states[0]))
+	b.ReportMetric(float64(len(raw)), "json-bytes/session")
+	b.ReportMetric(perState, "heap-bytes/session")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		var s conversation.State
+		if err := json.Unmarshal(raw, &s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkServeMemoryPerConversation runs the real binary, starts a
+// checklist for N users, and reports the growth of its Go heap (from
+// /metrics, with GOGC=10 so little garbage is counted) and of its database
+// file per active conversation. The fake server runs in this process, so
+// its memory does not count.
+func BenchmarkServeMemoryPerConversation(b *testing.B) {
+	const n = 3000
+	srv := telegramtest.NewServer(b)
+	db := filepath.Join(b.TempDir(), "scambot.db")
+	cmd := exec.Command(scambotBinary(b), "serve")
+	cmd.Env = []string{
+		"TELEGRAM_BOT_TOKEN=" + srv.Token(), "SCAMBOT_TELEGRAM_API_URL=" + srv.URL, "SCAMBOT_DB=" + db,
+		"SCAMBOT_HTTP_ADDR=127.0.0.1:0", "GOGC=10",
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			var line struct{ Msg, Addr string }
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "serving HTTP" {
+				addr <- line.Addr
+			}
+		}
+	}()
+	var metrics string
+	select {
+	case metrics = <-addr:
+	case <-time.After(20 * time.Second):
+		b.Fatal("no HTTP address")
+	}
+	heap := func() float64 {
+		resp, err := http.Get("http://" + metrics + "/metrics")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer resp.Body.Close()
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			if v, ok := strings.CutPrefix(sc.Text(), "go_memstats_heap_alloc_bytes "); ok {
+				f, _ := strconv.ParseFloat(v, 64)
+				return f
+			}
+		}
+		b.Fatal("no go_memstats_heap_alloc_bytes")
+		return 0
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := srv.WaitFor(ctx, func(s *telegramtest.Server) bool { return s.Polling() }); err != nil {
+		b.Fatal(err)
+	}
+	fi0, _ := os.Stat(db)
+	h0 := heap()
+	for i := range n {
+		u := user(int64(300000+i), "M", "zh")
+		srv.SendText(telegramtest.PrivateChat(u), u, "他让我下载一个会议App，开屏幕共享，说要帮我退款")
+	}
+	if _, err := srv.WaitSent(ctx, n*2); err != nil {
+		b.Fatal(err)
+	}
+	if err := srv.WaitFor(ctx, func(s *telegramtest.Server) bool { return len(s.PendingUpdates()) == 0 }); err != nil {
+		b.Fatal(err)
+	}
+	h1 := heap()
+	fi1, _ := os.Stat(db)
+	wal, _ := os.Stat(db + "-wal")
+	walSize := int64(0)
+	if wal != nil {
+		walSize = wal.Size()
+	}
+	b.ReportMetric((h1-h0)/n, "heap-bytes/conversation")
+	b.ReportMetric(float64(fi1.Size()+walSize-fi0.Size())/n, "db-bytes/conversation")
+}
