@@ -1,44 +1,78 @@
 package match
 
-// An automaton is an Aho-Corasick machine over bytes. States with many
-// children (the root, the states after a UTF-8 lead byte) get a dense row
-// of 256 transitions; the many states with a few children keep a short
-// sorted edge list, and a miss follows the failure link. Compared with a
-// full DFA this keeps the machine small (a few hundred kilobytes for
-// thousands of phrases rather than tens of megabytes), fast to build (a
-// few milliseconds), and cache-friendly to scan.
+// An automaton is an Aho-Corasick machine over symbols: every rune that
+// occurs in some pattern gets a symbol of its own (1, 2, ...), every other
+// rune is symbol 0, which no pattern contains, so reading it sends the
+// machine straight back to the root. Reading runes rather than UTF-8 bytes
+// takes one step per Chinese character instead of three. The root and the
+// few states with many children get a dense row over all symbols; the many
+// states with a few children keep a short sorted edge list, and a miss
+// follows the failure link. The machine stays small (a few megabytes for
+// thousands of phrases) and is built in a few milliseconds.
 type automaton struct {
-	fail    []int32 // failure link of each state
-	denseOf []int32 // row in dense, or -1 for a sparse state
-	dense   []int32 // rows of 256 child states, -1 for none
-	first   []int32 // sparse edges of state s: edgeB/edgeTo[first[s]:first[s+1]]
-	edgeB   []byte
+	symLo   []uint16        // symbol of each rune below len(symLo)
+	symHi   map[rune]uint16 // symbols of the rare runes above
+	nsym    int32           // number of symbols, including 0
+	fail    []int32         // failure link of each state
+	denseOf []int32         // row in dense, or -1 for a sparse state
+	dense   []int32         // rows of nsym child states, -1 for none
+	first   []int32         // sparse edges of state s: edgeS/edgeTo[first[s]:first[s+1]]
+	edgeS   []uint16
 	edgeTo  []int32
 	outIdx  []int32 // outputs of state s: outPat[outIdx[s]:outIdx[s+1]]
 	outPat  []int32
 }
 
 // denseMin is the number of children from which a state gets a dense row.
-const denseMin = 6
+const denseMin = 24
 
-// rawHit is a state with outputs reached after byte end-1.
+// symLimit bounds the dense rune-to-symbol table (the BMP).
+const symLimit = 0x10000
+
+// rawHit is a state with outputs reached after rune end-1.
 type rawHit struct {
 	state int32
 	end   int32
 }
 
 type buildEdge struct {
-	b  byte
-	to int32
+	sym uint16
+	to  int32
 }
 
-func compile(patterns []string) *automaton {
+func compile(patterns [][]rune) *automaton {
+	a := &automaton{symHi: map[rune]uint16{}, nsym: 1}
+	maxLo := rune(0)
+	for _, p := range patterns {
+		for _, r := range p {
+			if r < symLimit && r >= maxLo {
+				maxLo = r + 1
+			}
+		}
+	}
+	a.symLo = make([]uint16, maxLo)
+	symbol := func(r rune) uint16 {
+		if r < symLimit {
+			if a.symLo[r] == 0 {
+				a.symLo[r] = uint16(a.nsym)
+				a.nsym++
+			}
+			return a.symLo[r]
+		}
+		s, ok := a.symHi[r]
+		if !ok {
+			s = uint16(a.nsym)
+			a.symHi[r] = s
+			a.nsym++
+		}
+		return s
+	}
 	// Trie with per-state edge lists.
 	children := [][]buildEdge{nil}
 	own := [][]int32{nil}
-	child := func(s int32, b byte) int32 {
+	child := func(s int32, sym uint16) int32 {
 		for _, e := range children[s] {
-			if e.b == b {
+			if e.sym == sym {
 				return e.to
 			}
 		}
@@ -46,11 +80,12 @@ func compile(patterns []string) *automaton {
 	}
 	for id, p := range patterns {
 		s := int32(0)
-		for i := 0; i < len(p); i++ {
-			next := child(s, p[i])
+		for _, r := range p {
+			sym := symbol(r)
+			next := child(s, sym)
 			if next < 0 {
 				next = int32(len(children))
-				children[s] = append(children[s], buildEdge{p[i], next})
+				children[s] = append(children[s], buildEdge{sym, next})
 				children = append(children, nil)
 				own = append(own, nil)
 			}
@@ -58,41 +93,40 @@ func compile(patterns []string) *automaton {
 		}
 		own[s] = append(own[s], int32(id))
 	}
-	n := len(children)
-	a := &automaton{
-		fail:    make([]int32, n),
-		denseOf: make([]int32, n),
-		first:   make([]int32, n+1),
-		outIdx:  make([]int32, n+1),
+	if a.nsym > 1<<16 {
+		panic("match: more than 65536 distinct characters in the catalogue")
 	}
-	// Final layout: sorted sparse edges, dense rows for busy states.
+	n := len(children)
+	a.fail = make([]int32, n)
+	a.denseOf = make([]int32, n)
+	a.first = make([]int32, n+1)
+	a.outIdx = make([]int32, n+1)
+	w := int(a.nsym)
 	for s := 0; s < n; s++ {
 		es := children[s]
 		sortEdges(es)
-		a.first[s] = int32(len(a.edgeB))
+		a.first[s] = int32(len(a.edgeS))
 		a.denseOf[s] = -1
 		if len(es) >= denseMin || s == 0 {
-			a.denseOf[s] = int32(len(a.dense) / 256)
-			row := make([]int32, 256)
-			for i := range row {
-				row[i] = -1
+			a.denseOf[s] = int32(len(a.dense) / w)
+			base := len(a.dense)
+			for i := 0; i < w; i++ {
+				a.dense = append(a.dense, -1)
 			}
 			for _, e := range es {
-				row[e.b] = e.to
+				a.dense[base+int(e.sym)] = e.to
 			}
-			a.dense = append(a.dense, row...)
 			continue
 		}
 		for _, e := range es {
-			a.edgeB = append(a.edgeB, e.b)
+			a.edgeS = append(a.edgeS, e.sym)
 			a.edgeTo = append(a.edgeTo, e.to)
 		}
 	}
-	a.first[n] = int32(len(a.edgeB))
+	a.first[n] = int32(len(a.edgeS))
 	// Failure links, breadth first.
 	order := make([]int32, 0, n)
 	for _, e := range children[0] {
-		a.fail[e.to] = 0
 		order = append(order, e.to)
 	}
 	for q := 0; q < len(order); q++ {
@@ -100,12 +134,11 @@ func compile(patterns []string) *automaton {
 		for _, e := range children[s] {
 			f := a.fail[s]
 			for {
-				if t := a.next(f, e.b); t >= 0 {
+				if t := a.next(f, e.sym); t >= 0 {
 					a.fail[e.to] = t
 					break
 				}
 				if f == 0 {
-					a.fail[e.to] = 0
 					break
 				}
 				f = a.fail[f]
@@ -131,21 +164,31 @@ func compile(patterns []string) *automaton {
 
 func sortEdges(es []buildEdge) {
 	for i := 1; i < len(es); i++ {
-		for j := i; j > 0 && es[j].b < es[j-1].b; j-- {
+		for j := i; j > 0 && es[j].sym < es[j-1].sym; j-- {
 			es[j], es[j-1] = es[j-1], es[j]
 		}
 	}
 }
 
-// next returns the child of s on byte b, or -1.
-func (a *automaton) next(s int32, b byte) int32 {
-	if row := a.denseOf[s]; row >= 0 {
-		return a.dense[int(row)<<8|int(b)]
+// sym returns the symbol of a rune, 0 if no pattern contains it.
+func (a *automaton) sym(r rune) uint16 {
+	if r < rune(len(a.symLo)) {
+		return a.symLo[r]
 	}
-	lo, hi := a.first[s], a.first[s+1]
-	for i := lo; i < hi; i++ {
-		if eb := a.edgeB[i]; eb >= b {
-			if eb == b {
+	if r >= symLimit {
+		return a.symHi[r]
+	}
+	return 0
+}
+
+// next returns the child of s on a symbol, or -1.
+func (a *automaton) next(s int32, sym uint16) int32 {
+	if row := a.denseOf[s]; row >= 0 {
+		return a.dense[int(row)*int(a.nsym)+int(sym)]
+	}
+	for i, hi := a.first[s], a.first[s+1]; i < hi; i++ {
+		if es := a.edgeS[i]; es >= sym {
+			if es == sym {
 				return a.edgeTo[i]
 			}
 			return -1
@@ -155,12 +198,24 @@ func (a *automaton) next(s int32, b byte) int32 {
 }
 
 // scan appends to hits every position where some pattern ends.
-func (a *automaton) scan(text []byte, hits []rawHit) []rawHit {
+func (a *automaton) scan(text []rune, hits []rawHit) []rawHit {
 	s := int32(0)
 	outIdx := a.outIdx
-	for i, b := range text {
+	symLo := a.symLo
+	for i, r := range text {
+		var sym uint16
+		if r < rune(len(symLo)) {
+			sym = symLo[r]
+		} else if r >= symLimit {
+			sym = a.symHi[r]
+		}
+		if sym == 0 {
+			// No pattern contains this rune: back to the root.
+			s = 0
+			continue
+		}
 		for {
-			if t := a.next(s, b); t >= 0 {
+			if t := a.next(s, sym); t >= 0 {
 				s = t
 				break
 			}
@@ -186,5 +241,5 @@ func (a *automaton) states() int { return len(a.fail) }
 
 // size returns the memory the tables take, in bytes.
 func (a *automaton) size() int {
-	return 4*(len(a.fail)+len(a.denseOf)+len(a.dense)+len(a.first)+len(a.edgeTo)+len(a.outIdx)+len(a.outPat)) + len(a.edgeB)
+	return 2*(len(a.symLo)+len(a.edgeS)) + 4*(len(a.fail)+len(a.denseOf)+len(a.dense)+len(a.first)+len(a.edgeTo)+len(a.outIdx)+len(a.outPat))
 }

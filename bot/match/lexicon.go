@@ -78,16 +78,16 @@ var ErrEmptyPhrase = errors.New("phrase has no letters or digits")
 // error when it cannot be matched: empty after normalising, or containing
 // clause or sentence punctuation (a phrase never spans a clause).
 func NormalizePhrase(p string) (string, error) {
-	b, _ := Normalize(nil, nil, p)
-	if len(b) == 0 {
+	r, _ := normalizeRunes(nil, nil, p)
+	if len(r) == 0 {
 		return "", ErrEmptyPhrase
 	}
-	for _, c := range b {
+	for _, c := range r {
 		if c == ClauseSep || c == SentenceSep {
 			return "", fmt.Errorf("phrase %q contains punctuation; split it into separate phrases", p)
 		}
 	}
-	return string(b), nil
+	return string(r), nil
 }
 
 // NewLexicon compiles entries and rules. Phrases are normalised here; an
@@ -136,17 +136,20 @@ func NewLexicon(entries []Entry, rules []Rule, nterms int) (*Lexicon, error) {
 		return nil, errors.Join(errs...)
 	}
 	lx.patterns = make([]pattern, len(texts))
+	runes := make([][]rune, len(texts))
 	for i, t := range texts {
+		r := []rune(t)
+		runes[i] = r
 		lx.patterns[i] = pattern{
-			length: int32(len(t)),
+			length: int32(len(r)),
 			first:  int32(len(lx.payload)),
 			n:      int32(len(lists[i])),
-			left:   isAlnum(t[0]),
-			right:  isAlnum(t[len(t)-1]),
+			left:   isAlnumRune(r[0]),
+			right:  isAlnumRune(r[len(r)-1]),
 		}
 		lx.payload = append(lx.payload, lists[i]...)
 	}
-	lx.ac = compile(texts)
+	lx.ac = compile(runes)
 	return lx, nil
 }
 
@@ -175,11 +178,11 @@ type Occurrence struct {
 	Start, End int
 }
 
-type span struct{ start, end int32 } // in normalised bytes
+type span struct{ start, end int32 } // in normalised runes
 
 type termOcc struct {
 	term       int32
-	start, end int32 // normalised bytes
+	start, end int32 // normalised runes
 	next       int32 // next occurrence of the same term, or -1
 }
 
@@ -187,9 +190,9 @@ type termOcc struct {
 // Find allocation-free once the buffers have grown. The zero value is ready.
 type Scratch struct {
 	text   string
-	norm   []byte
-	offs   []int32
-	units  []int32 // unit index of each normalised byte
+	norm   []rune
+	offs   []int32 // source byte offset of each normalised rune
+	units  []int32 // unit index of each normalised rune
 	clause []int32
 	sent   []int32
 	raw    []rawHit
@@ -207,9 +210,9 @@ type Scratch struct {
 	terms  []Occurrence
 }
 
-// Normalized returns the normalised text of the last Find. It is valid until
-// the next Find with the same Scratch.
-func (sc *Scratch) Normalized() []byte { return sc.norm }
+// Normalized returns the normalised text of the last Find (for debugging;
+// it allocates).
+func (sc *Scratch) Normalized() string { return string(sc.norm) }
 
 // Terms returns the terms found by the last Find, in text order.
 func (sc *Scratch) Terms() []Occurrence { return sc.terms }
@@ -221,7 +224,7 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 	if sc.offs == nil {
 		sc.offs = make([]int32, 0, 2*len(text)+8)
 	}
-	sc.norm, sc.offs = Normalize(sc.norm[:0], sc.offs[:0], text)
+	sc.norm, sc.offs = normalizeRunes(sc.norm[:0], sc.offs[:0], text)
 	norm := sc.norm
 	sc.units, sc.clause, sc.sent = sc.units[:0], sc.clause[:0], sc.sent[:0]
 	sc.raw = lx.ac.scan(norm, sc.raw[:0])
@@ -240,10 +243,10 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 			p := &lx.patterns[pid]
 			end := h.end
 			start := end - p.length
-			if p.left && start > 0 && isAlnum(norm[start-1]) {
+			if p.left && start > 0 && isAlnumRune(norm[start-1]) {
 				continue
 			}
-			if p.right && int(end) < len(norm) && isAlnum(norm[end]) {
+			if p.right && int(end) < len(norm) && isAlnumRune(norm[end]) {
 				continue
 			}
 			for _, e := range lx.payload[p.first : p.first+p.n] {
@@ -264,8 +267,8 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 			}
 		}
 	}
-	for _, t := range lx.AmountTerms {
-		sc.amounts(t)
+	if len(lx.AmountTerms) > 0 {
+		sc.amounts(lx.AmountTerms)
 	}
 	// A negator inside a longer non-negating word is not a negator.
 	if len(sc.not) > 0 {
@@ -504,7 +507,7 @@ func (sc *Scratch) source(start, end int32) (int, int) {
 	_, size := utf8.DecodeRuneInString(sc.text[last:])
 	e := last + size
 	// A stem ends inside a word ("code" -> "cod"): give the whole word.
-	if isAlnum(sc.norm[end-1]) && (int(end) == len(sc.norm) || !isAlnum(sc.norm[end])) {
+	if isAlnumRune(sc.norm[end-1]) && (int(end) == len(sc.norm) || !isAlnumRune(sc.norm[end])) {
 		for e < len(sc.text) && isAlnum(lower(sc.text[e])) {
 			e++
 		}
@@ -515,9 +518,9 @@ func (sc *Scratch) source(start, end int32) (int, int) {
 	return s, e
 }
 
-// positions fills, for each byte of norm, the index of its unit (one
+// positions fills, for each rune of norm, the index of its unit (one
 // non-ASCII letter or one ASCII word), of its clause and of its sentence.
-func positions(units, clauses, sents []int32, norm []byte) ([]int32, []int32, []int32) {
+func positions(units, clauses, sents []int32, norm []rune) ([]int32, []int32, []int32) {
 	n := len(norm)
 	if cap(units) < n {
 		units, clauses, sents = make([]int32, n, n+n/2), make([]int32, n, n+n/2), make([]int32, n, n+n/2)
@@ -525,16 +528,16 @@ func positions(units, clauses, sents []int32, norm []byte) ([]int32, []int32, []
 	units, clauses, sents = units[:n], clauses[:n], sents[:n]
 	u, c, st := int32(-1), int32(0), int32(0)
 	prevAlnum := false
-	for i, b := range norm {
-		alnum := isAlnum(b)
+	for i, r := range norm {
+		alnum := isAlnumRune(r)
 		switch {
-		case b >= 0xC0:
+		case r >= 0x80:
 			u++
 		case alnum && !prevAlnum:
 			u++
-		case b == ClauseSep:
+		case r == ClauseSep:
 			c++
-		case b == SentenceSep && !(prevAlnum && i+1 < n && isDigit(norm[i+1])):
+		case r == SentenceSep && !(prevAlnum && i+1 < n && isDigitRune(norm[i+1])):
 			c++
 			st++
 		}
@@ -547,20 +550,21 @@ func positions(units, clauses, sents []int32, norm []byte) ([]int32, []int32, []
 // Bytes returns the memory the automaton's tables take.
 func (lx *Lexicon) Bytes() int { return lx.ac.size() }
 
-// amounts records every run of digits as an occurrence of term t.
-func (sc *Scratch) amounts(t int32) {
+// amounts records every run of digits as an occurrence of each term.
+func (sc *Scratch) amounts(terms []int32) {
 	norm := sc.norm
-	for i := 0; i < len(norm); {
-		if !isDigit(norm[i]) {
-			i++
+	for i := 0; i < len(norm); i++ {
+		if norm[i] > '9' || norm[i] < '0' {
 			continue
 		}
-		j := i
-		for j < len(norm) && (isDigit(norm[j]) || norm[j] == '.' && j+1 < len(norm) && isDigit(norm[j+1])) {
+		j := i + 1
+		for j < len(norm) && (isDigitRune(norm[j]) || norm[j] == '.' && j+1 < len(norm) && isDigitRune(norm[j+1])) {
 			j++
 		}
-		sc.occ = append(sc.occ, termOcc{term: t, start: int32(i), end: int32(j), next: sc.head[t]})
-		sc.head[t] = int32(len(sc.occ) - 1)
+		for _, t := range terms {
+			sc.occ = append(sc.occ, termOcc{term: t, start: int32(i), end: int32(j), next: sc.head[t]})
+			sc.head[t] = int32(len(sc.occ) - 1)
+		}
 		i = j
 	}
 }

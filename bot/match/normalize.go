@@ -45,10 +45,10 @@ const (
 	kWide              // any other letter (Han, kana, Hangul, accented Latin...)
 )
 
-// A normalizer appends normalised text to out and, for every byte written,
-// the source offset of the rune that produced it to offs.
+// A normalizer appends normalised runes to out and, for every rune written,
+// the source byte offset of the rune that produced it to offs.
 type normalizer struct {
-	out       []byte
+	out       []rune
 	offs      []int32
 	last      kind
 	gap       bool // whitespace or a symbol since the last letter
@@ -69,6 +69,28 @@ type normalizer struct {
 // clause punctuation to ';' and sentence punctuation to '.'. Normalize is
 // idempotent: Normalize(Normalize(s)) == Normalize(s).
 func Normalize(dst []byte, offs []int32, src string) ([]byte, []int32) {
+	var roffs []int32
+	if offs != nil {
+		roffs = make([]int32, 0, len(src))
+	}
+	runes, roffs := normalizeRunes(make([]rune, 0, len(src)), roffs, src)
+	var buf [utf8.UTFMax]byte
+	for i, r := range runes {
+		k := utf8.EncodeRune(buf[:], r)
+		dst = append(dst, buf[:k]...)
+		if offs != nil {
+			for j := 0; j < k; j++ {
+				offs = append(offs, roffs[i])
+			}
+		}
+	}
+	return dst, offs
+}
+
+// normalizeRunes is Normalize on runes: one rune of output per character,
+// which is what the automaton reads. offs, if not nil, gets one source byte
+// offset per rune.
+func normalizeRunes(dst []rune, offs []int32, src string) ([]rune, []int32) {
 	n := normalizer{out: dst, offs: offs, wordStart: -1}
 	base := len(dst)
 	n.last = kNone
@@ -103,14 +125,14 @@ func Normalize(dst []byte, offs []int32, src string) ([]byte, []int32) {
 		}
 		n.out = n.out[:len(n.out)-1]
 		if n.offs != nil {
-			n.offs = n.offs[:len(n.offs)-1]
+			n.offs = n.offs[:len(n.out)]
 		}
 	}
 	return n.out, n.offs
 }
 
-func (n *normalizer) emit(b byte, at int) {
-	n.out = append(n.out, b)
+func (n *normalizer) emit(r rune, at int) {
+	n.out = append(n.out, r)
 	if n.offs != nil {
 		n.offs = append(n.offs, int32(at))
 	}
@@ -159,8 +181,8 @@ func (n *normalizer) rune(src string, at, size int, r rune) {
 		return
 	}
 	if unicode.IsDigit(r) {
-		// Other decimal digits (Arabic-Indic, full-width were folded above).
-		n.ascii(src, at, size, byte('0'+unicode.ToLower(r)%10))
+		// Other decimal digits (full-width ones were folded above) are kept.
+		n.wide(at, r)
 		return
 	}
 	// Other punctuation, symbols, emoji, marks and spaces: a gap.
@@ -178,22 +200,7 @@ func (n *normalizer) wide(at int, r rune) {
 	if n.last == kAlnum {
 		n.emit(' ', at)
 	}
-	if r < 0x800 {
-		n.emit(byte(0xC0|r>>6), at)
-		n.emit(byte(0x80|r&0x3F), at)
-	} else if r < 0x10000 {
-		n.out = append(n.out, byte(0xE0|r>>12), byte(0x80|(r>>6)&0x3F), byte(0x80|r&0x3F))
-		if n.offs != nil {
-			a := int32(at)
-			n.offs = append(n.offs, a, a, a)
-		}
-	} else {
-		var buf [utf8.UTFMax]byte
-		k := utf8.EncodeRune(buf[:], r)
-		for j := 0; j < k; j++ {
-			n.emit(buf[j], at)
-		}
-	}
+	n.emit(r, at)
 	n.last = kWide
 	n.gap = false
 }
@@ -211,7 +218,7 @@ func (n *normalizer) ascii(src string, at, size int, c byte) {
 		if n.wordStart < 0 {
 			n.wordStart = len(n.out)
 		}
-		n.emit(c, at)
+		n.emit(rune(c), at)
 		n.last = kAlnum
 		n.gap = false
 		return
@@ -220,7 +227,7 @@ func (n *normalizer) ascii(src string, at, size int, c byte) {
 		return
 	case c == '.' || c == ',':
 		// Between digits: a decimal point is kept, a thousands separator dropped.
-		if n.last == kAlnum && !n.gap && len(n.out) > 0 && isDigit(n.out[len(n.out)-1]) &&
+		if n.last == kAlnum && !n.gap && len(n.out) > 0 && isDigitRune(n.out[len(n.out)-1]) &&
 			at+1 < len(src) && isDigit(src[at+1]) {
 			if c == '.' {
 				n.emit('.', at)
@@ -252,7 +259,7 @@ func (n *normalizer) apostrophe(src string, at, size int) {
 		next < len(src) && (src[next] == 't' || src[next] == 'T') &&
 		(next+1 == len(src) || !isAlnum(lower(src[next+1]))) {
 		w := n.out[n.wordStart : len(n.out)-1]
-		can, will := string(w) == "ca", string(w) == "wo"
+		can, will := eqASCII(w, "ca"), eqASCII(w, "wo")
 		n.out = n.out[:len(n.out)-1]
 		if n.offs != nil {
 			n.offs = n.offs[:len(n.out)]
@@ -279,7 +286,7 @@ func (n *normalizer) apostrophe(src string, at, size int) {
 	n.gap = true
 }
 
-func (n *normalizer) sep(b byte, at int) {
+func (n *normalizer) sep(b rune, at int) {
 	n.endWord()
 	n.gap = false
 	if n.last == kNone {
@@ -315,7 +322,22 @@ func isIgnorable(r rune) bool {
 	return unicode.Is(unicode.Mn, r)
 }
 
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func isDigit(c byte) bool     { return c >= '0' && c <= '9' }
+func isDigitRune(c rune) bool { return c >= '0' && c <= '9' }
+func isAlnumRune(c rune) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+
+// eqASCII reports whether the runes spell the ASCII string s.
+func eqASCII(w []rune, s string) bool {
+	if len(w) != len(s) {
+		return false
+	}
+	for i := range w {
+		if w[i] != rune(s[i]) {
+			return false
+		}
+	}
+	return true
+}
 func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
 func lower(c byte) byte {
 	if c >= 'A' && c <= 'Z' {

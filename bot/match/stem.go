@@ -7,7 +7,7 @@ package match
 // "transferred" becomes "transfer"; "share", "shared", "sharing" become
 // "shar". Words with digits, and words of three letters or fewer, are kept.
 // stem(stem(w)) == stem(w).
-func stem(w []byte) int {
+func stem(w []rune) int {
 	for _, c := range w {
 		if c < 'a' || c > 'z' {
 			return len(w)
@@ -23,13 +23,13 @@ func stem(w []byte) int {
 	}
 }
 
-func stemOnce(w []byte) int {
+func stemOnce(w []rune) int {
 	n := len(w)
 	if n <= 3 {
 		return n
 	}
 	ends := func(s string) bool {
-		return n >= len(s) && string(w[n-len(s):]) == s
+		return n >= len(s) && eqASCII(w[n-len(s):], s)
 	}
 	switch {
 	case (ends("ies") || ends("ied")) && n >= 5:
@@ -49,7 +49,7 @@ func stemOnce(w []byte) int {
 
 // undouble drops the last letter of w[:n] when it doubles a consonant other
 // than l, s or z ("transferr" -> "transfer", but "call" stays).
-func undouble(w []byte, n int) int {
+func undouble(w []rune, n int) int {
 	if n >= 4 && w[n-1] == w[n-2] {
 		switch w[n-1] {
 		case 'a', 'e', 'i', 'o', 'u', 'l', 's', 'z':
