@@ -159,6 +159,10 @@ func (l *loader) compile(termIdx map[string]int) {
 		lx.AmountTerms = append(lx.AmountTerms, int32(i))
 	}
 	lx.AmountTerms = append(lx.AmountTerms, amountAlts...)
+	lx.Entity = make([]bool, len(c.TermEntity))
+	for i, e := range c.TermEntity {
+		lx.Entity[i] = e != ""
+	}
 	c.Lexicon = lx
 }
 
