@@ -58,12 +58,12 @@ type Lexicon struct {
 	AmountTerms []int32
 	// Entity marks, by term index, the terms whose occurrences Scratch.Terms
 	// reports (organisations, apps); other terms only feed rules.
-	Entity []bool
-	ac     *automaton
-	patterns    []pattern
-	payload     []Entry // payload of pattern p: payload[p.first : p.first+p.n]
-	rules       []Rule
-	nterms      int
+	Entity   []bool
+	ac       *automaton
+	patterns []pattern
+	payload  []Entry // payload of pattern p: payload[p.first : p.first+p.n]
+	rules    []Rule
+	nterms   int
 	// NegationGap overrides the package default when positive.
 	negGap int
 }
