@@ -34,11 +34,11 @@ func (db *DB) Forget(ctx context.Context, userID, chatID int64) error {
 // afterForget logs what Forget deleted and checkpoints the WAL so the deleted
 // rows leave it too.
 func (db *DB) afterForget(ctx context.Context, n forgotten) {
-	db.log.Info("forgot user", "sessions", n.sessions, "prefs", n.prefs, "outbox", n.outbox, "stat_events", n.stats)
+	db.log.Info("forgot user", "sessions", n.sessions, "prefs", n.prefs, "outbox", n.outbox, "stat_events", n.stats, "reports", n.reports)
 	db.checkpoint(ctx)
 }
 
-type forgotten struct{ sessions, prefs, outbox, stats int64 }
+type forgotten struct{ sessions, prefs, outbox, stats, reports int64 }
 
 func (db *DB) forget(ctx context.Context, tx *sql.Tx, userID, chatID int64) (forgotten, error) {
 	var n forgotten
@@ -54,6 +54,9 @@ func (db *DB) forget(ctx context.Context, tx *sql.Tx, userID, chatID int64) (for
 		{"sessions", `DELETE FROM sessions WHERE chat_id = ? OR user_id = ?`, []any{chatID, userID}, &n.sessions},
 		{"preferences", `DELETE FROM prefs WHERE user_id = ?`, []any{userID}, &n.prefs},
 		{"statistics", `DELETE FROM stat_events WHERE user_hash = ?`, []any{db.HashUser(userID)}, &n.stats},
+		// Reports not yet approved; an approved report was anonymised when it
+		// was approved and belongs to the catalogue now.
+		{"reports", `DELETE FROM reports WHERE user_hash = ? AND status != 'approved'`, []any{db.HashUser(userID)}, &n.reports},
 	} {
 		res, err := tx.ExecContext(ctx, d.query, d.arg...)
 		if err == nil {
@@ -88,6 +91,8 @@ type ExpireCounts struct {
 	Outbox int64
 	// Stats: statistics events older than the retention.
 	Stats int64
+	// Reports not approved and older than the retention.
+	Reports int64
 }
 
 // Expire deletes, as of now, sessions idle longer than sessionTTL, processed
@@ -116,6 +121,8 @@ func (db *DB) Expire(ctx context.Context, now time.Time, sessionTTL, retention t
 			{"processed updates", `DELETE FROM processed_updates WHERE at < ?`, ms(now.Add(-UpdateRetention)), &c.Updates},
 			{"outbox", `DELETE FROM outbox WHERE created_at < ?`, retainedBefore, &c.Outbox},
 			{"statistics", `DELETE FROM stat_events WHERE at < ?`, retainedBefore, &c.Stats},
+			// Reports nobody approved; approved ones are anonymised samples.
+			{"reports", `DELETE FROM reports WHERE status != 'approved' AND created_at < ?`, retainedBefore, &c.Reports},
 		} {
 			res, err := tx.ExecContext(ctx, d.query, d.before)
 			if err == nil {
@@ -134,7 +141,7 @@ func (db *DB) Expire(ctx context.Context, now time.Time, sessionTTL, retention t
 		db.log.Warn("expired undelivered messages", "outbox", c.Outbox, "retention", retention)
 	}
 	if c != (ExpireCounts{}) {
-		db.log.Info("expired", "sessions", c.Sessions, "updates", c.Updates, "outbox", c.Outbox, "stat_events", c.Stats)
+		db.log.Info("expired", "sessions", c.Sessions, "updates", c.Updates, "outbox", c.Outbox, "stat_events", c.Stats, "reports", c.Reports)
 	}
 	return c, nil
 }

@@ -74,4 +74,56 @@ CREATE TABLE stat_events (
 CREATE INDEX stat_events_at ON stat_events (at);
 CREATE INDEX stat_events_user_hash ON stat_events (user_hash);
 `,
+	// 2: field reports, moderators, audit, catalogue versions, group watch.
+	`
+CREATE TABLE reports (
+	id            INTEGER PRIMARY KEY AUTOINCREMENT,
+	user_hash     TEXT NOT NULL,
+	lang          TEXT NOT NULL,
+	region        TEXT NOT NULL DEFAULT '',
+	level         TEXT NOT NULL DEFAULT '',
+	category      TEXT NOT NULL DEFAULT '',
+	script        TEXT NOT NULL DEFAULT '',
+	signals       TEXT NOT NULL DEFAULT '',
+	text          TEXT NOT NULL,
+	evidence      TEXT NOT NULL DEFAULT '',
+	status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected', 'new_pattern')),
+	review_script TEXT NOT NULL DEFAULT '',
+	reviewer_hash TEXT NOT NULL DEFAULT '',
+	reviewed_at   INTEGER NOT NULL DEFAULT 0,
+	exported_at   INTEGER NOT NULL DEFAULT 0,
+	created_at    INTEGER NOT NULL
+);
+CREATE INDEX reports_status ON reports (status, id);
+CREATE INDEX reports_user ON reports (user_hash, created_at);
+CREATE TABLE moderators (
+	user_id  INTEGER PRIMARY KEY,
+	added_by TEXT NOT NULL DEFAULT '',
+	added_at INTEGER NOT NULL
+);
+CREATE TABLE audit (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	at         INTEGER NOT NULL,
+	actor_hash TEXT NOT NULL,
+	action     TEXT NOT NULL,
+	detail     TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE catalogue_versions (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	hash       TEXT NOT NULL,
+	at         INTEGER NOT NULL,
+	actor_hash TEXT NOT NULL DEFAULT '',
+	source     TEXT NOT NULL DEFAULT '',
+	scripts    INTEGER NOT NULL DEFAULT 0,
+	changed    TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE group_watch (
+	chat_id     INTEGER PRIMARY KEY,
+	enabled     INTEGER NOT NULL,
+	interval_ms INTEGER NOT NULL,
+	last_warned INTEGER NOT NULL DEFAULT 0,
+	set_by_hash TEXT NOT NULL DEFAULT '',
+	updated_at  INTEGER NOT NULL
+);
+`,
 }

@@ -626,6 +626,15 @@ func TestForget(t *testing.T) {
 			var update int64
 			seed(t, db, gone, -1_000_000_000_111, &update)
 			seed(t, db, kept, -1_000_000_000_222, &update)
+			// Reports: the forgotten user's pending one goes; an approved one
+			// was anonymised on approval and stays, with no trace of them.
+			for _, p := range []person{gone, kept} {
+				_, err := db.AddReport(ctx, Report{UserHash: db.HashUser(p.user), Lang: "zh", Text: "快递客服让我借钱 [number]"})
+				must(t, err)
+			}
+			approved, err := db.AddReport(ctx, Report{UserHash: db.HashUser(gone.user), Lang: "en", Text: "courier asked me to borrow"})
+			must(t, err)
+			must(t, db.ReviewReport(ctx, approved, ReportApproved, "courier-compensation-credit-loop", "reviewer"))
 
 			if viaCommit {
 				update++
@@ -651,7 +660,10 @@ func TestForget(t *testing.T) {
 					}
 				}
 			}
-			for _, table := range []string{"sessions", "prefs", "outbox", "stat_events"} {
+			if n := count(t, db, "reports"); n != 2 {
+				t.Errorf("reports has %d rows after Forget, want 2 (the other user's, and the approved anonymous one)", n)
+			}
+			for _, table := range []string{"sessions", "prefs", "outbox", "stat_events", "reports"} {
 				if !keptIn[table] {
 					t.Errorf("after Forget, table %s has lost the other user's rows", table)
 				}
