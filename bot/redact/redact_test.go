@@ -60,27 +60,29 @@ func group(s string, sizes []int, sep string) string {
 
 // generators produce one identifying number in some real-world format.
 var generators = []func(r *rand.Rand) string{
-	func(r *rand.Rand) string { return "13" + randDigits(r, 9) },                                     // CN mobile
-	func(r *rand.Rand) string { return group("1"+randDigits(r, 10), []int{3, 4, 4}, " ") },           // 138 1234 5678
+	func(r *rand.Rand) string { return "13" + randDigits(r, 9) },                                    // CN mobile
+	func(r *rand.Rand) string { return group("1"+randDigits(r, 10), []int{3, 4, 4}, " ") },          // 138 1234 5678
 	func(r *rand.Rand) string { return "+86 " + group("1"+randDigits(r, 10), []int{3, 4, 4}, "-") }, // +86 138-1234-5678
 	func(r *rand.Rand) string { return "0086" + "1" + randDigits(r, 10) },
-	func(r *rand.Rand) string { return "(852) " + group(randDigits(r, 8), []int{4, 4}, " ") },          // HK
-	func(r *rand.Rand) string { return "+65 " + group("9"+randDigits(r, 7), []int{4, 4}, " ") },        // SG
-	func(r *rand.Rand) string { return group("09"+randDigits(r, 8), []int{4, 3, 3}, "-") },             // TW mobile
-	func(r *rand.Rand) string { return "+60 " + group("1"+randDigits(r, 8), []int{2, 3, 4}, "-") },     // MY
-	func(r *rand.Rand) string { return group("62"+randDigits(r, 14), []int{4, 4, 4, 4}, " ") },         // card
-	func(r *rand.Rand) string { return group("4"+randDigits(r, 15), []int{4, 4, 4, 4}, "-") },          // card with dashes
-	func(r *rand.Rand) string { return "62" + randDigits(r, 17) },                                      // 19-digit card
-	func(r *rand.Rand) string { return randDigits(r, 12) },                                             // account
-	func(r *rand.Rand) string { return group(randDigits(r, 20), []int{4, 4, 4, 4, 4}, " ") },           // account groups
-	func(r *rand.Rand) string { return "1101" + randDigits(r, 13) + "X" },                              // CN ID with X
-	func(r *rand.Rand) string { return "4401" + randDigits(r, 14) },                                    // CN ID
-	func(r *rand.Rand) string { return "A" + randDigits(r, 6) + "(" + randDigits(r, 1) + ")" },         // HK ID
-	func(r *rand.Rand) string { return "F" + randDigits(r, 9) },                                        // TW ID
-	func(r *rand.Rand) string { return "S" + randDigits(r, 7) + "D" },                                  // NRIC
-	func(r *rand.Rand) string { return "E" + randDigits(r, 8) },                                        // passport
-	func(r *rand.Rand) string { return "0571-" + randDigits(r, 8) },                                    // landline
-	func(r *rand.Rand) string { return "１３８" + strings.Map(func(c rune) rune { return c - '0' + '０' }, randDigits(r, 8)) }, // full-width
+	func(r *rand.Rand) string { return "(852) " + group(randDigits(r, 8), []int{4, 4}, " ") },      // HK
+	func(r *rand.Rand) string { return "+65 " + group("9"+randDigits(r, 7), []int{4, 4}, " ") },    // SG
+	func(r *rand.Rand) string { return group("09"+randDigits(r, 8), []int{4, 3, 3}, "-") },         // TW mobile
+	func(r *rand.Rand) string { return "+60 " + group("1"+randDigits(r, 8), []int{2, 3, 4}, "-") }, // MY
+	func(r *rand.Rand) string { return group("62"+randDigits(r, 14), []int{4, 4, 4, 4}, " ") },     // card
+	func(r *rand.Rand) string { return group("4"+randDigits(r, 15), []int{4, 4, 4, 4}, "-") },      // card with dashes
+	func(r *rand.Rand) string { return "62" + randDigits(r, 17) },                                  // 19-digit card
+	func(r *rand.Rand) string { return randDigits(r, 12) },                                         // account
+	func(r *rand.Rand) string { return group(randDigits(r, 20), []int{4, 4, 4, 4, 4}, " ") },       // account groups
+	func(r *rand.Rand) string { return "1101" + randDigits(r, 13) + "X" },                          // CN ID with X
+	func(r *rand.Rand) string { return "4401" + randDigits(r, 14) },                                // CN ID
+	func(r *rand.Rand) string { return "A" + randDigits(r, 6) + "(" + randDigits(r, 1) + ")" },     // HK ID
+	func(r *rand.Rand) string { return "F" + randDigits(r, 9) },                                    // TW ID
+	func(r *rand.Rand) string { return "S" + randDigits(r, 7) + "D" },                              // NRIC
+	func(r *rand.Rand) string { return "E" + randDigits(r, 8) },                                    // passport
+	func(r *rand.Rand) string { return "0571-" + randDigits(r, 8) },                                // landline
+	func(r *rand.Rand) string {
+		return "１３８" + strings.Map(func(c rune) rune { return c - '0' + '０' }, randDigits(r, 8))
+	}, // full-width
 	func(r *rand.Rand) string { return group("1"+randDigits(r, 10), []int{3, 4, 4}, ".") },
 	func(r *rand.Rand) string { return group(randDigits(r, 11), []int{3, 3, 5}, "/") },
 }
