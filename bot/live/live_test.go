@@ -181,7 +181,9 @@ func TestWatchReloadsOnChange(t *testing.T) {
 	defer cancel()
 	results := make(chan live.Result, 4)
 	done := make(chan error, 1)
-	go func() { done <- h.Watch(ctx, 10*time.Millisecond, 30*time.Millisecond, nil, func(r live.Result) { results <- r }) }()
+	go func() {
+		done <- h.Watch(ctx, 10*time.Millisecond, 30*time.Millisecond, nil, func(r live.Result) { results <- r })
+	}()
 	// Let the watcher take its first look before the edit.
 	time.Sleep(30 * time.Millisecond)
 	edit(t, filepath.Join(dir, script), "  - signal: offers_compensation\n    zh: [", "  - signal: offers_compensation\n    zh: [赔你三倍钱, ")
