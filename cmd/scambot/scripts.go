@@ -14,7 +14,7 @@ import (
 
 func cmdScripts(e *env, args []string) int {
 	if len(args) == 0 {
-		fmt.Fprint(e.stderr, "usage: scambot scripts lint|test [DIR] | scambot scripts new ID --category C [--dir DIR]\n")
+		fmt.Fprint(e.stderr, "usage: scambot scripts lint|test|schema [DIR] | scambot scripts new ID --category C [--dir DIR]\n")
 		return exitUsage
 	}
 	switch args[0] {
@@ -24,8 +24,10 @@ func cmdScripts(e *env, args []string) int {
 		return scriptsTest(e, args[1:])
 	case "new":
 		return scriptsNew(e, args[1:])
+	case "schema":
+		return scriptsSchema(e, args[1:])
 	}
-	fmt.Fprintf(e.stderr, "scambot scripts: unknown subcommand %q (want lint, test or new)\n", args[0])
+	fmt.Fprintf(e.stderr, "scambot scripts: unknown subcommand %q (want lint, test, new or schema)\n", args[0])
 	return exitUsage
 }
 
@@ -135,5 +137,21 @@ func scriptsNew(e *env, args []string) int {
 		return exitUsage
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: fill it in, then run `scambot scripts lint` and `scambot scripts test`\n", path)
+	return exitOK
+}
+
+// scriptsSchema prints the JSON Schema of a script file for the catalogue
+// (write it to scripts/script.schema.json so editors validate as you type).
+func scriptsSchema(e *env, args []string) int {
+	cat, code, ok := loadForCheck(e, "schema", args)
+	if !ok {
+		return code
+	}
+	data, err := catalogue.ScriptSchema(cat)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "scambot scripts schema: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(e.stdout, "%s\n", data)
 	return exitOK
 }
