@@ -75,10 +75,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"scripts": cmdScripts,
 		"eval":    cmdEval,
 		"serve":   cmdServe,
+		"reports": cmdReports,
 		"version": cmdVersion,
-	}
-	for name, f := range extraCommands {
-		cmds[name] = f
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
@@ -92,7 +90,3 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	return f(e, args[1:])
 }
-
-// extraCommands are registered by other files of this package (serve,
-// reports), so that each command lives in its own file.
-var extraCommands = map[string]func(*env, []string) int{}
