@@ -212,4 +212,3 @@ func validate(s map[string]any, v any, path string) []string {
 	}
 	return errs
 }
-
