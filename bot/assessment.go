@@ -22,6 +22,14 @@ type Assessment struct {
 	Hotlines []Hotline `json:"hotlines"`
 	// Organisation is the company the caller claimed to be, when known.
 	Organisation string `json:"organisation,omitempty"`
+	// Claimed is who the caller claimed to be (a pretext signal such as
+	// claims_courier), when the story tells it.
+	Claimed SignalID `json:"claimed,omitempty"`
+	// Entities are the apps, loan products, gift cards and companies named
+	// in the text, each once, in text order.
+	Entities []Entity `json:"entities,omitempty"`
+	// Amounts are the sums of money in the text as written ("10w", "¥3,000").
+	Amounts []string `json:"amounts,omitempty"`
 	// Loss reports that money, a loan or codes have already moved.
 	Loss bool `json:"loss"`
 }
@@ -70,4 +78,14 @@ type Hotline struct {
 	// verified number.
 	Where   string `json:"where,omitempty"`
 	Purpose string `json:"purpose,omitempty"`
+}
+
+// An Entity is something named in the user's text.
+type Entity struct {
+	// Kind is "app", "loan", "giftcard" or "org".
+	Kind string `json:"kind"`
+	// ID is the catalogue's id for it when it has one (an organisation id).
+	ID string `json:"id,omitempty"`
+	// Text is the user's own word for it.
+	Text string `json:"text"`
 }

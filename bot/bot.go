@@ -214,6 +214,9 @@ type Event struct {
 	// what followed it, for EventCommand.
 	Command string
 	Args    string
+	// Extra are signals another reader (the optional model) found in Text,
+	// each with evidence from it. They can only add to what the core reads.
+	Extra []SignalHit
 	// Time is when it happened; the core has no clock of its own.
 	Time time.Time
 	// Lang is the platform's hint of the user's language; empty if unknown.

@@ -37,7 +37,7 @@ var MessageKeys = []string{
 	"welcome", "help", "ask_story", "choose_lang", "lang_set", "choose_region", "region_set",
 	"question_progress", "answer_unsure", "btn_back", "btn_result", "btn_restart", "btn_check",
 	"btn_hotlines", "btn_share", "btn_story", "btn_correct", "btn_continue",
-	"understood_intro", "understood_none", "correct_intro", "stale_choice", "nothing_to_undo",
+	"understood_intro", "understood_none", "understood_named", "understood_amounts", "correct_intro", "stale_choice", "nothing_to_undo",
 	"forgotten", "text_too_long", "empty_text", "unknown_command", "checklist_done",
 	// results
 	"urgent_stop", "urgent_loss",

@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -110,7 +111,7 @@ func (b *Bot) Step(st State, ev bot.Event) Outcome {
 	case bot.EventChoice:
 		s.choice(ev.Choice)
 	default:
-		s.text(string(ev.Text))
+		s.text(string(ev.Text), ev.Extra)
 	}
 	if !s.out.Forget {
 		s.st.Updated = ev.Time
@@ -320,7 +321,7 @@ func (s *step) back() {
 
 // text reads a narrative: it reports what it understood, warns at once if a
 // scam is in progress, and goes on with the checklist or the result.
-func (s *step) text(t string) {
+func (s *step) text(t string, extra []bot.SignalHit) {
 	t = strings.TrimSpace(t)
 	if t == "" {
 		s.say(bot.ReplyMessage, s.msg("empty_text"))
@@ -335,10 +336,11 @@ func (s *step) text(t string) {
 		t = truncateRunes(t, MaxText)
 		truncated = true
 	}
-	a := s.assess(t)
+	a := s.b.eng.Assess(&s.sc, engine.Input{Answers: s.st.Answers, Text: t, Known: s.st.Signals, Extra: extra,
+		Lang: s.lang(), Region: s.st.Region, Org: s.st.Org})
 	var fresh []bot.SignalHit
 	for _, h := range a.Signals {
-		if h.Source == bot.FromText && !hasSignal(s.st.Signals, h.ID) {
+		if (h.Source == bot.FromText || h.Source == bot.FromModel) && !hasSignal(s.st.Signals, h.ID) {
 			h.Evidence = truncateRunes(h.Evidence, maxEvidence)
 			fresh = append(fresh, h)
 		}
@@ -353,7 +355,7 @@ func (s *step) text(t string) {
 	if truncated {
 		s.say(bot.ReplyMessage, s.msg("text_too_long", "n", strconv.Itoa(MaxText)))
 	}
-	s.understood(fresh)
+	s.understood(fresh, a)
 	if a.Level == bot.Critical {
 		s.result(a)
 		return
@@ -378,8 +380,9 @@ func (s *step) urgent(a *bot.Assessment) {
 	s.out.Replies = append(s.out.Replies, bot.Reply{Kind: bot.ReplyUrgent, Text: text, Level: a.Level})
 }
 
-// understood repeats back, in plain words, the signals read from the text.
-func (s *step) understood(fresh []bot.SignalHit) {
+// understood repeats back, in plain words, the signals read from the text,
+// and the apps, companies and amounts it names.
+func (s *step) understood(fresh []bot.SignalHit, a *bot.Assessment) {
 	if len(fresh) == 0 {
 		if len(s.st.Signals) == 0 {
 			s.say(bot.ReplyMessage, s.msg("understood_none"))
@@ -395,6 +398,24 @@ func (s *step) understood(fresh []bot.SignalHit) {
 		if h.Evidence != "" {
 			b.WriteString(quote(s.lang(), h.Evidence))
 		}
+	}
+	sep := "、"
+	if s.lang() == bot.EN {
+		sep = ", "
+	}
+	if len(a.Entities) > 0 {
+		var names []string
+		for _, en := range a.Entities {
+			if !slices.Contains(names, en.Text) {
+				names = append(names, en.Text)
+			}
+		}
+		b.WriteString("\n")
+		b.WriteString(s.msg("understood_named", "list", strings.Join(names, sep)))
+	}
+	if len(a.Amounts) > 0 {
+		b.WriteString("\n")
+		b.WriteString(s.msg("understood_amounts", "list", strings.Join(a.Amounts, sep)))
 	}
 	s.say(bot.ReplyMessage, b.String(), bot.Choice{ID: ChoiceFix, Label: s.msg("btn_correct")})
 }

@@ -241,6 +241,7 @@ func (sc *Scratch) reset(n, scripts int) {
 	sc.fit, sc.pretext, sc.tiers = sc.fit[:scripts], sc.pretext[:scripts], sc.tiers[:scripts]
 	sc.rank = sc.rank[:0]
 	r := &sc.res
+	entities, amounts := r.Entities[:0], r.Amounts[:0]
 	if r.Scripts == nil {
 		// Empty, not nil: JSON shows [] rather than null (CONTRACTS.md).
 		r.Scripts, r.Signals, r.Reasons = make([]bot.ScriptScore, 0, maxScripts), make([]bot.SignalHit, 0, 16), make([]bot.Reason, 0, maxReasons+2)
@@ -248,7 +249,7 @@ func (sc *Scratch) reset(n, scripts int) {
 	}
 	*r = bot.Assessment{
 		Scripts: r.Scripts[:0], Signals: r.Signals[:0], Reasons: r.Reasons[:0],
-		Advice: r.Advice[:0], Hotlines: r.Hotlines[:0],
+		Advice: r.Advice[:0], Hotlines: r.Hotlines[:0], Entities: entities, Amounts: amounts,
 	}
 }
 
@@ -307,6 +308,7 @@ func (e *Engine) Assess(sc *Scratch, in Input) *bot.Assessment {
 	}
 	org := -1
 	if in.Text != "" {
+		defer e.extract(sc, in.Text)
 		for _, f := range cat.Lexicon.Find(&sc.m, in.Text) {
 			i := int(f.Signal)
 			// Reported speech does not describe the user's situation, but
@@ -425,6 +427,13 @@ func (e *Engine) Assess(sc *Scratch, in Input) *bot.Assessment {
 		res.Level = bot.Medium
 	default:
 		res.Level = bot.Low
+	}
+
+	for _, i := range sc.order {
+		if id := cat.Signals[i].ID; cat.Signals[i].Kind == catalogue.Pretext && len(id) > 7 && id[:7] == "claims_" {
+			res.Claimed = id
+			break
+		}
 	}
 
 	// 4. Rank scripts: an anchored pretext first, then an anchored step,
@@ -713,3 +722,38 @@ func (sc *Scratch) Present(i int) bool { return i < len(sc.present) && sc.presen
 
 // SourceOf returns where a present signal came from in the last Assess.
 func (sc *Scratch) SourceOf(i int) bot.Source { return sc.source[i] }
+
+// extract lists the entities and amounts named in the text (from the last
+// Find on sc), each entity once.
+func (e *Engine) extract(sc *Scratch, text string) {
+	res := &sc.res
+	for _, o := range sc.m.Terms() {
+		kind := e.cat.TermEntity[o.Term]
+		if kind == "" {
+			continue
+		}
+		id := ""
+		if oi := e.orgTerm[o.Term]; oi >= 0 {
+			id = e.cat.Organisations[oi].ID
+		}
+		if kind == "org" && id == "" {
+			continue // a generic word ("快递", "the shop"), not a company
+		}
+		word := text[o.Start:o.End]
+		dup := false
+		for _, have := range res.Entities {
+			if have.Kind == kind && (id != "" && have.ID == id || have.Text == word) {
+				dup = true
+				break
+			}
+		}
+		if !dup && len(res.Entities) < 16 {
+			res.Entities = append(res.Entities, bot.Entity{Kind: kind, ID: id, Text: word})
+		}
+	}
+	for _, a := range sc.m.Amounts() {
+		if len(res.Amounts) < 16 {
+			res.Amounts = append(res.Amounts, text[a.Start:a.End])
+		}
+	}
+}

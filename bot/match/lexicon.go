@@ -3,6 +3,7 @@ package match
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -208,7 +209,8 @@ type Scratch struct {
 	// position: term t's are byTerm[termAt[t]:termAt[t+1]].
 	byTerm []int32
 	termAt []int32
-	cand   []Found // normalised offsets until the end of Find
+	amt    []Occurrence // amounts, in source offsets
+	cand   []Found      // normalised offsets until the end of Find
 	found  []Found
 	terms  []Occurrence
 }
@@ -233,7 +235,7 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 	sc.units, sc.clause, sc.sent = sc.units[:0], sc.clause[:0], sc.sent[:0]
 	sc.raw = lx.ac.scan(norm, sc.raw[:0])
 	sc.neg, sc.not, sc.hear = sc.neg[:0], sc.not[:0], sc.hear[:0]
-	sc.occ, sc.cand, sc.found, sc.terms = sc.occ[:0], sc.cand[:0], sc.found[:0], sc.terms[:0]
+	sc.occ, sc.cand, sc.found, sc.terms, sc.amt = sc.occ[:0], sc.cand[:0], sc.found[:0], sc.terms[:0], sc.amt[:0]
 	if cap(sc.head) < lx.nterms {
 		sc.head = make([]int32, lx.nterms)
 	}
@@ -271,9 +273,7 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 			}
 		}
 	}
-	if len(lx.AmountTerms) > 0 {
-		sc.amounts(lx.AmountTerms)
-	}
+	sc.amounts(lx.AmountTerms)
 	// A negator inside a longer non-negating word is not a negator.
 	if len(sc.not) > 0 {
 		keep := sc.neg[:0]
@@ -586,6 +586,17 @@ func (sc *Scratch) amounts(terms []int32) {
 			sc.occ = append(sc.occ, termOcc{term: t, start: int32(i), end: int32(j), next: sc.head[t]})
 			sc.head[t] = int32(len(sc.occ) - 1)
 		}
+		// An amount as written: with a unit right after ("10w", "3万",
+		// "5k", "5000元") or a currency before.
+		k := j
+		if k < len(norm) && isUnit(norm[k]) {
+			k++
+		}
+		cur := currencyBefore(sc, i)
+		if k > j || cur > 0 || j-i >= 3 {
+			s, e := sc.source(int32(i), int32(k))
+			sc.amt = append(sc.amt, Occurrence{Start: s - cur, End: e})
+		}
 		i = j
 	}
 }
@@ -594,4 +605,31 @@ func (sc *Scratch) amounts(terms []int32) {
 // occurrences and candidate signals. Benchmarks use it to explain costs.
 func (sc *Scratch) Counts() (hits, occurrences, candidates int) {
 	return len(sc.raw), len(sc.occ), len(sc.cand)
+}
+
+// Amounts returns the sums of money found by the last Find, as source
+// offsets: digit runs with a unit ("10w", "5k", "3万"), a currency before
+// them, or at least three digits.
+func (sc *Scratch) Amounts() []Occurrence { return sc.amt }
+
+func isUnit(r rune) bool {
+	switch r {
+	case 'w', 'k', '万', '千', '元', '块', '蚊', '亿':
+		return true
+	}
+	return false
+}
+
+// currencyBefore returns how many source bytes of a currency sign or code
+// (and the spaces after it) stand just before normalised position i
+// ("¥3000", "RM 300", "HK$50"), or 0.
+func currencyBefore(sc *Scratch, i int) int {
+	at := int(sc.offs[i])
+	before := strings.TrimRight(sc.text[:at], " ")
+	for _, c := range []string{"HK$", "hk$", "S$", "s$", "NT$", "nt$", "¥", "￥", "$", "£", "€", "RMB", "rmb", "HKD", "hkd", "SGD", "sgd", "RM", "rm", "Rm"} {
+		if strings.HasSuffix(before, c) {
+			return at - (len(before) - len(c))
+		}
+	}
+	return 0
 }

@@ -2,10 +2,17 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/scambot/scambot/bot/catalogue"
+	"github.com/scambot/scambot/bot/llm"
 
 	"github.com/scambot/scambot/bot"
 	"github.com/scambot/scambot/bot/conversation"
@@ -37,12 +44,13 @@ func cmdAssess(e *env, args []string) int {
 		return exitUsage
 	}
 	eng := engine.New(cat)
+	model := newModel(cfg, cat, nil, nil)
 	if *batch {
 		if fs.NArg() > 0 {
 			fmt.Fprintln(e.stderr, "scambot assess --batch reads standard input; it takes no TEXT arguments")
 			return exitUsage
 		}
-		return assessBatch(e, eng, l, r)
+		return assessBatch(e, eng, model, l, r)
 	}
 	text := strings.Join(fs.Args(), " ")
 	if text == "" {
@@ -58,7 +66,7 @@ func cmdAssess(e *env, args []string) int {
 		return exitUsage
 	}
 	var sc engine.Scratch
-	a := eng.Assess(&sc, input(text, l, r))
+	a := eng.Assess(&sc, withModel(e.ctx, model, input(text, l, r)))
 	if *asJSON {
 		out, _ := json.Marshal(a)
 		fmt.Fprintf(e.stdout, "%s\n", out)
@@ -93,7 +101,7 @@ type batchErr struct {
 
 // assessBatch reads JSON Lines and writes one output line per input line,
 // in order; a bad line gives an error line and the run goes on.
-func assessBatch(e *env, eng *engine.Engine, lang bot.Lang, region string) int {
+func assessBatch(e *env, eng *engine.Engine, model *llm.Reader, lang bot.Lang, region string) int {
 	rd := bufio.NewReaderSize(e.stdin, 64*1024)
 	w := bufio.NewWriter(e.stdout)
 	defer w.Flush()
@@ -136,7 +144,7 @@ func assessBatch(e *env, eng *engine.Engine, lang bot.Lang, region string) int {
 				enc.Encode(batchErr{ID: id, Error: fmt.Sprintf("line %d: missing \"text\"", n)})
 				goto next
 			}
-			a := eng.Assess(&sc, input(*in.Text, l, region))
+			a := eng.Assess(&sc, withModel(e.ctx, model, input(*in.Text, l, region)))
 			enc.Encode(batchOut{ID: id, Assessment: a})
 		}
 	next:
@@ -174,4 +182,34 @@ func readLine(rd *bufio.Reader) (string, error) {
 			return b.String(), nil
 		}
 	}
+}
+
+// newModel returns the optional model reader, or nil when SCAMBOT_LLM_MODEL
+// is not set (then no model is ever called).
+func newModel(cfg Config, cat *catalogue.Catalogue, log *slog.Logger, reg prometheus.Registerer) *llm.Reader {
+	if cfg.LLMModel == "" {
+		return nil
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return llm.New(cat, llm.Options{
+		BaseURL:    cfg.LLMBaseURL,
+		APIKey:     cfg.LLMAPIKey,
+		Model:      cfg.LLMModel,
+		Timeout:    cfg.LLMTimeout,
+		Logger:     log.With("component", "llm"),
+		Registerer: reg,
+	})
+}
+
+// withModel adds what the model reads in the text; on any failure the
+// deterministic reading stands alone (the reader logs why).
+func withModel(ctx context.Context, model *llm.Reader, in engine.Input) engine.Input {
+	if model == nil || in.Text == "" {
+		return in
+	}
+	extra, _ := model.Read(ctx, in.Text, in.Lang)
+	in.Extra = extra
+	return in
 }
