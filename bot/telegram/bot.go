@@ -188,17 +188,15 @@ func (b *Bot) queueCommands() {
 	}
 }
 
-// handleTimeout bounds the processing of one update.
-const handleTimeout = 30 * time.Second
-
 // handle processes one update: it answers a callback query at once, then
 // steps the conversation (or whatever the update calls for) and commits
 // the outcome with the update id. It returns an error only when the update
 // could not be committed and must be tried again; an update already
 // processed is skipped.
 func (b *Bot) handle(ctx context.Context, u *tgbotapi.Update) error {
-	ctx, cancel := context.WithTimeout(ctx, handleTimeout)
-	defer cancel()
+	// Store calls are local and bounded by SQLite's busy timeout; an
+	// uncancellable context also spares the driver a goroutine per row.
+	ctx = context.WithoutCancel(ctx)
 	now := b.now()
 	in := classify(u, b.api.Username(), now)
 	id := int64(u.UpdateID)

@@ -241,7 +241,7 @@ func (s *scheduler) run(ctx context.Context) error {
 	defer timer.Stop()
 	for {
 		s.applyDrops()
-		if s.refill || s.full {
+		if s.refill || s.full || !s.complete {
 			s.loadPending(callCtx)
 		}
 		next := s.dispatch(callCtx)
@@ -324,27 +324,37 @@ func (s *scheduler) applyDrops() {
 // since the last look (cheap, after every commit), or all that are due.
 func (s *scheduler) loadPending(ctx context.Context) {
 	now := s.now()
+	full := s.full
 	// A look at the new end is only safe when everything older that is due
 	// is in memory; otherwise a chat's later message could overtake one
-	// that did not fit in the last batch.
-	full := s.full || !s.complete
+	// that did not fit in the last batch. Then the backlog in memory is
+	// sent first, and the whole outbox read again when it runs low (or
+	// once a second): reading it all after every commit would cost more
+	// as the backlog grows, just when time is short.
+	if !s.complete && len(s.known) < pendingBatch/4 && now.Sub(s.lastRefill) >= 50*time.Millisecond {
+		full = true
+	}
+	incremental := s.refill && s.complete
 	s.refill, s.full = false, false
 	var msgs []OutMsg
 	var err error
-	if full {
+	switch {
+	case full:
 		s.lastRefill = now
 		for id := range s.undone {
-			if err := s.store.Done(ctx, id); err == nil || errors.Is(err, ErrNotFound) {
+			if err := s.store.Done(dbCtx(ctx), id); err == nil || errors.Is(err, ErrNotFound) {
 				delete(s.undone, id)
 			}
 		}
-		msgs, err = s.store.Pending(ctx, pendingBatch, now)
+		msgs, err = s.store.Pending(dbCtx(ctx), pendingBatch, now)
 		s.complete = err == nil && len(msgs) < pendingBatch
-	} else {
-		msgs, err = s.store.PendingSince(ctx, s.lastID, pendingBatch, now)
+	case incremental:
+		msgs, err = s.store.PendingSince(dbCtx(ctx), s.lastID, pendingBatch, now)
 		if len(msgs) == pendingBatch {
 			s.refill = true // more to read
 		}
+	default:
+		return
 	}
 	if err != nil {
 		s.log.Error("cannot read the outbox", "err", err)
@@ -610,7 +620,7 @@ func (s *scheduler) deliver(ctx context.Context, j *job) {
 	}
 	s.m.replies.WithLabelValues(p.Kind).Inc()
 	if p.Question && sent.MessageID != 0 {
-		err := s.store.SetQuestionMessage(ctx, m.ChatID, int64(sent.MessageID))
+		err := s.store.SetQuestionMessage(dbCtx(ctx), m.ChatID, int64(sent.MessageID))
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			s.log.Error("cannot record the question message", "chat", s.hash(m.ChatID), "err", err)
 		}
@@ -620,7 +630,7 @@ func (s *scheduler) deliver(ctx context.Context, j *job) {
 
 // done removes a delivered (or refused) message from the outbox.
 func (s *scheduler) done(ctx context.Context, j *job) {
-	if err := s.store.Done(ctx, j.msg.ID); err != nil && !errors.Is(err, ErrNotFound) {
+	if err := s.store.Done(dbCtx(ctx), j.msg.ID); err != nil && !errors.Is(err, ErrNotFound) {
 		s.log.Error("cannot remove a sent message from the outbox; will try again", "err", err)
 		j.err = errors.Join(j.err, errUndone)
 	}
@@ -651,7 +661,7 @@ func (s *scheduler) finish(ctx context.Context, j *job) {
 		}
 	case outBlocked:
 		s.m.sendFailures.WithLabelValues("blocked").Inc()
-		n, err := s.store.DropOutbox(ctx, j.msg.ChatID)
+		n, err := s.store.DropOutbox(dbCtx(ctx), j.msg.ChatID)
 		if err != nil {
 			s.log.Error("cannot drop the messages of an unreachable chat", "chat", s.hash(j.msg.ChatID), "err", err)
 		}
@@ -706,7 +716,7 @@ func (s *scheduler) rateLimited(chatID int64, until, now time.Time) {
 // delay records a failed attempt in the outbox, so that a restart honours
 // the wait too.
 func (s *scheduler) delay(ctx context.Context, m *OutMsg, until time.Time) {
-	if err := s.store.Retry(ctx, m.ID, until); err != nil && !errors.Is(err, ErrNotFound) {
+	if err := s.store.Retry(dbCtx(ctx), m.ID, until); err != nil && !errors.Is(err, ErrNotFound) {
 		s.log.Error("cannot record a retry in the outbox", "err", err)
 	}
 }
@@ -767,6 +777,11 @@ func (s *scheduler) finishCall(j *job, now time.Time) {
 		s.log.Log(context.Background(), level, "Telegram refused a call", "method", j.method, "err", describe(j.err))
 	}
 }
+
+// dbCtx is the context for store calls: never cancelled, since they are
+// local and short (SQLite's busy timeout bounds them), and since the
+// driver runs every row of a cancellable query in a goroutine of its own.
+func dbCtx(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
 
 func maxTime(a, b time.Time) time.Time {
 	if b.After(a) {

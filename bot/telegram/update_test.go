@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
@@ -129,7 +130,7 @@ func TestClassify(t *testing.T) {
 			}
 			want := tt.event
 			want.Time = t0
-			if in.event != want {
+			if !reflect.DeepEqual(in.event, want) {
 				t.Errorf("event = %+v, want %+v", in.event, want)
 			}
 		})
