@@ -150,6 +150,7 @@ func (l *loader) compile(termIdx map[string]int) {
 	if len(l.errs) > 0 {
 		return
 	}
+	c.Entries, c.Rules = entries, rules
 	lx, err := match.NewLexicon(entries, rules, len(c.TermID))
 	if err != nil {
 		l.errorf(l.sigPath, 1, "compile phrases: %v", err)

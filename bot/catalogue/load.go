@@ -8,8 +8,10 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/scambot/scambot/bot"
 	"github.com/scambot/scambot/bot/match"
@@ -75,6 +77,7 @@ type loader struct {
 	scripts  Dir
 	errs     Errors
 	hash     []string // "path\x00content" per file
+	hashMu   sync.Mutex
 	files    map[string]string
 	sigPath  string
 	termPath string
@@ -159,18 +162,50 @@ func (l *loader) readAll() {
 	if len(names) == 0 {
 		l.errorf(join(l.scripts.Path, "*.yaml"), 1, "no scam scripts found")
 	}
-	for _, name := range names {
-		data, p, ok := l.read(l.scripts, name)
-		if !ok {
-			continue
-		}
-		var s Script
-		if !decodeFile(p, data, &s, &l.errs) {
+	// Scripts are independent files: parse them in parallel (YAML parsing
+	// is most of the load time), then keep file order.
+	type parsed struct {
+		s    Script
+		ok   bool
+		errs Errors
+		path string
+	}
+	results := make([]parsed, len(names))
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for w := 0; w < max(1, min(runtime.GOMAXPROCS(0), len(names))); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				r := &results[i]
+				r.path = join(l.scripts.Path, names[i])
+				data, err := fs.ReadFile(l.scripts.FS, names[i])
+				if err != nil {
+					r.errs = append(r.errs, &Error{Path: r.path, Line: 1, Msg: "read: " + err.Error()})
+					continue
+				}
+				r.ok = decodeFile(r.path, data, &r.s, &r.errs)
+				r.s.Path = r.path
+				l.hashMu.Lock()
+				l.hash = append(l.hash, names[i]+"\x00"+string(data))
+				l.hashMu.Unlock()
+			}
+		}()
+	}
+	for i := range names {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	for i, r := range results {
+		l.errs = append(l.errs, r.errs...)
+		if !r.ok {
 			continue // nothing to check against a file that does not parse
 		}
-		s.Path = p
-		if want := strings.TrimSuffix(name, ".yaml"); s.ID != "" && s.ID != want {
-			l.errorf(p, s.Line, "script id %q must match its file name %q", s.ID, want)
+		s := r.s
+		if want := strings.TrimSuffix(names[i], ".yaml"); s.ID != "" && s.ID != want {
+			l.errorf(r.path, s.Line, "script id %q must match its file name %q", s.ID, want)
 		}
 		c.Scripts = append(c.Scripts, &s)
 	}

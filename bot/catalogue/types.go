@@ -262,6 +262,10 @@ type Catalogue struct {
 	Hash string
 	// Lexicon finds every phrase, term and rule of the catalogue in text.
 	Lexicon *match.Lexicon
+	// Entries and Rules are what the lexicon was compiled from (kept for
+	// benchmarks and diagnostics).
+	Entries []match.Entry
+	Rules   []match.Rule
 	// TermEntity is the entity kind of each term ("" for none), by term
 	// index; TermID its id ("org:sf-express" for an organisation alias).
 	TermEntity []string

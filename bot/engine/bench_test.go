@@ -9,6 +9,7 @@ import (
 	"github.com/scambot/scambot/bot"
 	"github.com/scambot/scambot/bot/catalogue"
 	"github.com/scambot/scambot/bot/engine"
+	"github.com/scambot/scambot/bot/match"
 )
 
 // sampleNarrative repeats a narrative to n characters.
@@ -120,4 +121,43 @@ func TestAssessDoesNotAllocate(t *testing.T) {
 			t.Errorf("Assess allocates %.0f times per call in steady state, want 0", n)
 		}
 	}
+}
+
+// BenchmarkFind measures the reader alone (normalising, the automaton,
+// negation, rules) over the whole catalogue, as throughput.
+func BenchmarkFind(b *testing.B) {
+	cat, err := catalogue.LoadEmbedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, tc := range []struct{ name, text string }{{"zh", narrativeZH}, {"zh-Hant", narrativeTW}, {"en", narrativeEN}} {
+		text := sampleNarrative(tc.text, 2000)
+		b.Run(tc.name+"/chars=2000", func(b *testing.B) {
+			var sc match.Scratch
+			cat.Lexicon.Find(&sc, text)
+			b.ReportAllocs()
+			b.SetBytes(int64(len(text)))
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				cat.Lexicon.Find(&sc, text)
+			}
+		})
+	}
+}
+
+// BenchmarkCompile builds the catalogue's automaton from its phrases.
+func BenchmarkCompile(b *testing.B) {
+	cat, err := catalogue.LoadEmbedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := match.NewLexicon(cat.Entries, cat.Rules, len(cat.TermID)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(cat.Entries)), "phrases")
+	b.ReportMetric(float64(cat.Lexicon.States()), "states")
+	b.ReportMetric(float64(cat.Lexicon.Bytes()), "table-bytes")
 }

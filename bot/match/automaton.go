@@ -67,14 +67,19 @@ func compile(patterns [][]rune) *automaton {
 		}
 		return s
 	}
-	// Trie with per-state edge lists.
-	children := [][]buildEdge{nil}
-	own := [][]int32{nil}
+	// Trie as sibling lists in flat arrays: no allocation per state.
+	var (
+		head = []int32{-1} // first edge of each state
+		own  = [][]int32{nil}
+		eSym []uint16
+		eTo  []int32
+		eNxt []int32 // next sibling edge
+	)
+	// Edge lookup while building: the root alone has thousands of children.
+	edges := make(map[uint64]int32, 4*len(patterns))
 	child := func(s int32, sym uint16) int32 {
-		for _, e := range children[s] {
-			if e.sym == sym {
-				return e.to
-			}
+		if t, ok := edges[uint64(s)<<16|uint64(sym)]; ok {
+			return t
 		}
 		return -1
 	}
@@ -84,27 +89,42 @@ func compile(patterns [][]rune) *automaton {
 			sym := symbol(r)
 			next := child(s, sym)
 			if next < 0 {
-				next = int32(len(children))
-				children[s] = append(children[s], buildEdge{sym, next})
-				children = append(children, nil)
+				next = int32(len(head))
+				eSym = append(eSym, sym)
+				eTo = append(eTo, next)
+				eNxt = append(eNxt, head[s])
+				head[s] = int32(len(eSym) - 1)
+				edges[uint64(s)<<16|uint64(sym)] = next
+				head = append(head, -1)
 				own = append(own, nil)
 			}
 			s = next
 		}
 		own[s] = append(own[s], int32(id))
 	}
+	children := func(s int32, buf []buildEdge) []buildEdge {
+		buf = buf[:0]
+		for e := head[s]; e >= 0; e = eNxt[e] {
+			buf = append(buf, buildEdge{eSym[e], eTo[e]})
+		}
+		sortEdges(buf)
+		return buf
+	}
 	if a.nsym > 1<<16 {
 		panic("match: more than 65536 distinct characters in the catalogue")
 	}
-	n := len(children)
+	n := len(head)
 	a.fail = make([]int32, n)
 	a.denseOf = make([]int32, n)
 	a.first = make([]int32, n+1)
 	a.outIdx = make([]int32, n+1)
 	w := int(a.nsym)
+	a.edgeS = make([]uint16, 0, len(eSym))
+	a.edgeTo = make([]int32, 0, len(eSym))
+	var buf []buildEdge
 	for s := 0; s < n; s++ {
-		es := children[s]
-		sortEdges(es)
+		es := children(int32(s), buf)
+		buf = es
 		a.first[s] = int32(len(a.edgeS))
 		a.denseOf[s] = -1
 		if len(es) >= denseMin || s == 0 {
@@ -126,16 +146,17 @@ func compile(patterns [][]rune) *automaton {
 	a.first[n] = int32(len(a.edgeS))
 	// Failure links, breadth first.
 	order := make([]int32, 0, n)
-	for _, e := range children[0] {
-		order = append(order, e.to)
+	for e := head[0]; e >= 0; e = eNxt[e] {
+		order = append(order, eTo[e])
 	}
 	for q := 0; q < len(order); q++ {
 		s := order[q]
-		for _, e := range children[s] {
+		for e := head[s]; e >= 0; e = eNxt[e] {
+			sym, to := eSym[e], eTo[e]
 			f := a.fail[s]
 			for {
-				if t := a.next(f, e.sym); t >= 0 {
-					a.fail[e.to] = t
+				if t := a.next(f, sym); t >= 0 {
+					a.fail[to] = t
 					break
 				}
 				if f == 0 {
@@ -143,7 +164,7 @@ func compile(patterns [][]rune) *automaton {
 				}
 				f = a.fail[f]
 			}
-			order = append(order, e.to)
+			order = append(order, to)
 		}
 	}
 	// Outputs merged along failure links (a state's failure target comes
@@ -153,8 +174,17 @@ func compile(patterns [][]rune) *automaton {
 		if len(own[s]) == 0 && len(out[a.fail[s]]) == 0 {
 			continue
 		}
-		out[s] = append(append([]int32(nil), own[s]...), out[a.fail[s]]...)
+		if len(own[s]) == 0 {
+			out[s] = out[a.fail[s]] // shared, never appended to
+			continue
+		}
+		out[s] = append(append(make([]int32, 0, len(own[s])+len(out[a.fail[s]])), own[s]...), out[a.fail[s]]...)
 	}
+	total := 0
+	for s := 0; s < n; s++ {
+		total += len(out[s])
+	}
+	a.outPat = make([]int32, 0, total)
 	for s := 0; s < n; s++ {
 		a.outIdx[s+1] = a.outIdx[s] + int32(len(out[s]))
 		a.outPat = append(a.outPat, out[s]...)
