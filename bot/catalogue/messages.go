@@ -53,4 +53,9 @@ var MessageKeys = []string{
 	"hotlines_header", "hotlines_region", "hotline_line", "hotline_where", "hotlines_none",
 	// sharing
 	"share_card",
+	// reports from the field
+	"btn_report", "btn_skip", "btn_cancel", "report_consent", "report_evidence", "report_thanks",
+	"report_cancelled", "report_limit",
+	// group watch
+	"watch_warning", "btn_check_private",
 }

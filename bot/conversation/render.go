@@ -112,7 +112,39 @@ func HotlinesText(cat *catalogue.Catalogue, region string, lang bot.Lang) string
 }
 
 // CardText is a script's warning card, short enough to read on a phone in
-// ten seconds, to forward to family.
+// ten seconds, to forward to family: the title, the summary's first
+// sentence, and the rule that would have saved the victims.
 func CardText(cat *catalogue.Catalogue, s *catalogue.Script, lang bot.Lang) string {
-	return cat.Messages.Get(lang, "share_card", "title", s.Title.Get(lang), "summary", s.Summary.Get(lang))
+	return cat.Messages.Get(lang, "share_card", "title", s.Title.Get(lang), "summary", firstSentence(s.Summary.Get(lang), lang))
+}
+
+// firstSentence cuts a summary to its first sentence, and to at most about
+// 80 Chinese characters or 130 English ones.
+func firstSentence(s string, lang bot.Lang) string {
+	limit := 80
+	if lang == bot.EN {
+		limit = 130
+	}
+	n := 0
+	for i, r := range s {
+		n++
+		switch r {
+		case '。', '！', '？':
+			return s[:i+len(string(r))]
+		case '；':
+			return s[:i] + "。"
+		case '.', '!', '?':
+			if i+1 == len(s) || s[i+1] == ' ' {
+				return s[:i+1]
+			}
+		case ';':
+			if i+1 == len(s) || s[i+1] == ' ' {
+				return s[:i] + "."
+			}
+		}
+		if n >= limit {
+			return strings.TrimSpace(s[:i]) + "…"
+		}
+	}
+	return s
 }

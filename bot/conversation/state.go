@@ -22,6 +22,11 @@ const (
 	PhaseIdle      Phase = ""          // nothing in progress
 	PhaseChecklist Phase = "checklist" // a question is waiting for an answer
 	PhaseResult    Phase = "result"    // a result was shown
+	// PhaseReportText: the user agreed to report and is asked for the story.
+	PhaseReportText Phase = "report_text"
+	// PhaseReportEvidence: the story is in; the user may add the scammer's
+	// own number, account or link to keep as evidence.
+	PhaseReportEvidence Phase = "report_evidence"
 )
 
 // State is everything the bot keeps about one conversation. It holds the
@@ -52,7 +57,13 @@ type State struct {
 	// button from an earlier step is recognised as stale.
 	Seq int `json:"seq,omitempty"`
 	// Level is the level of the last result shown.
-	Level   bot.Level `json:"level,omitempty"`
+	Level bot.Level `json:"level,omitempty"`
+	// Script and Category are those of the last result shown.
+	Script   string       `json:"script,omitempty"`
+	Category bot.Category `json:"category,omitempty"`
+	// ReportText is the masked story of a report being written, until the
+	// user adds evidence or skips.
+	ReportText string `json:"report_text,omitempty"`
 	Started time.Time `json:"started,omitzero"`
 	Updated time.Time `json:"updated,omitzero"`
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/scambot/scambot/bot"
 	"github.com/scambot/scambot/bot/catalogue"
 	"github.com/scambot/scambot/bot/engine"
+	"github.com/scambot/scambot/bot/redact"
 )
 
 // MaxText is how many characters of one message are read; the rest is
@@ -34,6 +35,9 @@ const (
 	ChoiceHotlines = "hotlines"
 	ChoiceFix      = "fix"
 	ChoiceContinue = "continue"
+	ChoiceReport   = "report"
+	ChoiceSkip     = "skip"
+	ChoiceCancel   = "cancel"
 	prefixAnswer   = "a:"
 	prefixFix      = "fix:"
 	prefixLang     = "lang:"
@@ -67,6 +71,23 @@ type Outcome struct {
 	Forget bool
 	// Result is the assessment behind a result shown in Replies, if any.
 	Result *bot.Assessment
+	// Report is a field report the user consented to send, masked; the
+	// adapter stores it (or refuses it politely over the rate limit).
+	Report *Report
+}
+
+// A Report is a scam a user chose to report to help others. Text is masked
+// (bot/redact); Evidence holds only what the user marked as the scammer's
+// own numbers or links.
+type Report struct {
+	Lang     bot.Lang
+	Region   string
+	Level    bot.Level
+	Category bot.Category
+	Script   string
+	Signals  []bot.SignalID
+	Text     string
+	Evidence string
 }
 
 // step carries one Step's working values.
@@ -242,6 +263,13 @@ func (s *step) choice(id string) {
 		s.askNext()
 	case id == ChoiceFix:
 		s.fixMenu()
+	case id == ChoiceReport:
+		s.startReport()
+	case id == ChoiceSkip && s.st.Phase == PhaseReportEvidence:
+		s.finishReport("")
+	case id == ChoiceCancel && (s.st.Phase == PhaseReportText || s.st.Phase == PhaseReportEvidence):
+		s.st.Phase, s.st.ReportText = PhaseResult, ""
+		s.say(bot.ReplyMessage, s.msg("report_cancelled"))
 	case strings.HasPrefix(id, prefixFix):
 		if q := s.b.cat.Question(strings.TrimPrefix(id, prefixFix)); q != nil {
 			s.st.Phase = PhaseChecklist
@@ -326,6 +354,17 @@ func (s *step) text(t string, extra []bot.SignalHit) {
 	if t == "" {
 		s.say(bot.ReplyMessage, s.msg("empty_text"))
 		s.resume()
+		return
+	}
+	switch s.st.Phase {
+	case PhaseReportText:
+		s.st.ReportText = redact.Mask(truncateRunes(t, MaxText), redact.Options{})
+		s.st.Phase = PhaseReportEvidence
+		s.say(bot.ReplyMessage, s.msg("report_evidence"),
+			bot.Choice{ID: ChoiceSkip, Label: s.msg("btn_skip")}, bot.Choice{ID: ChoiceCancel, Label: s.msg("btn_cancel")})
+		return
+	case PhaseReportEvidence:
+		s.finishReport(truncateRunes(t, 500))
 		return
 	}
 	if !s.st.LangSet {
@@ -712,6 +751,10 @@ func (s *step) result(a *bot.Assessment) {
 		share = a.Scripts[0].ID
 		cs = append(cs, bot.Choice{ID: prefixShare + share, Label: s.msg("btn_share"), Row: 0})
 	}
+	s.st.Script, s.st.Category = share, a.Category
+	if a.Level >= bot.Medium && a.Category != bot.CategoryNone {
+		cs = append(cs, bot.Choice{ID: ChoiceReport, Label: s.msg("btn_report"), Row: 0})
+	}
 	if s.hasOpenQuestions() && a.Level < bot.Critical {
 		cs = append(cs, bot.Choice{ID: ChoiceContinue, Label: s.msg("btn_continue"), Row: 1})
 	}
@@ -783,4 +826,31 @@ func shorten(s string, n int) string {
 		return s
 	}
 	return truncateRunes(s, n-1) + "…"
+}
+
+// startReport asks for consent-backed details of a report: what is kept,
+// and the story to keep.
+func (s *step) startReport() {
+	if s.st.Phase != PhaseResult || s.st.Category == "" || s.st.Category == bot.CategoryNone {
+		s.stale()
+		return
+	}
+	s.st.Phase = PhaseReportText
+	s.say(bot.ReplyMessage, s.msg("report_consent"), bot.Choice{ID: ChoiceCancel, Label: s.msg("btn_cancel")})
+}
+
+// finishReport hands the masked report to the adapter.
+func (s *step) finishReport(evidence string) {
+	if s.st.ReportText == "" {
+		s.stale()
+		return
+	}
+	r := &Report{Lang: s.lang(), Region: s.st.Region, Level: s.st.Level, Category: s.st.Category,
+		Script: s.st.Script, Text: s.st.ReportText, Evidence: strings.TrimSpace(evidence)}
+	for _, h := range s.st.Signals {
+		r.Signals = append(r.Signals, h.ID)
+	}
+	s.out.Report = r
+	s.st.Phase, s.st.ReportText = PhaseResult, ""
+	s.say(bot.ReplyMessage, s.msg("report_thanks"))
 }
