@@ -101,4 +101,3 @@ func WatchVerdict(eng *engine.Engine, text string, lang bot.Lang) (bot.Reply, bo
 		Level:   a.Level,
 	}, true
 }
-

@@ -63,9 +63,9 @@ type State struct {
 	Category bot.Category `json:"category,omitempty"`
 	// ReportText is the masked story of a report being written, until the
 	// user adds evidence or skips.
-	ReportText string `json:"report_text,omitempty"`
-	Started time.Time `json:"started,omitzero"`
-	Updated time.Time `json:"updated,omitzero"`
+	ReportText string    `json:"report_text,omitempty"`
+	Started    time.Time `json:"started,omitzero"`
+	Updated    time.Time `json:"updated,omitzero"`
 }
 
 // Expired reports whether the conversation has been idle longer than ttl at
