@@ -116,7 +116,7 @@ type scheduler struct {
 	chats      map[int64]*chatQueue
 	known      map[int64]bool // outbox ids in memory: queued or in flight
 	undone     map[int64]bool // sent, but Done failed: retry Done, never resend
-	ring       []int64        // chats in round-robin order
+	ring       []*chatQueue   // chats in round-robin order
 	rr         int
 	global     *rate.Limiter
 	pausedTill time.Time
@@ -370,7 +370,7 @@ func (s *scheduler) loadPending(ctx context.Context) {
 		if q == nil {
 			q = &chatQueue{id: m.ChatID, lim: s.chatLimiter(m.ChatID)}
 			s.chats[m.ChatID] = q
-			s.ring = append(s.ring, m.ChatID)
+			s.ring = append(s.ring, q)
 		}
 		if len(q.msgs) == 0 && !q.busy {
 			q.fresh = true
@@ -396,13 +396,12 @@ func (s *scheduler) sweep(now time.Time) {
 	}
 	s.swept = now
 	keep := s.ring[:0]
-	for _, id := range s.ring {
-		q := s.chats[id]
+	for _, q := range s.ring {
 		if len(q.msgs) == 0 && !q.busy && now.Sub(q.active) > time.Minute && now.After(q.until) {
-			delete(s.chats, id)
+			delete(s.chats, q.id)
 			continue
 		}
-		keep = append(keep, id)
+		keep = append(keep, q)
 	}
 	clear(s.ring[len(keep):])
 	s.ring = keep
@@ -462,18 +461,24 @@ func (s *scheduler) pick(now time.Time) (*job, time.Time) {
 		return nil, next
 	}
 	// Urgent heads first, then fresh chats, each oldest first; then round
-	// robin.
+	// robin. Only candidates pay for a look at their limiter.
 	var urgent, fresh *chatQueue
-	for _, id := range s.ring {
-		q := s.chats[id]
-		if !s.ready(q, now, &next) {
+	for _, q := range s.ring {
+		if q.busy || len(q.msgs) == 0 {
 			continue
 		}
 		h := &q.msgs[0]
-		if h.Priority == PriorityUrgent && (urgent == nil || h.ID < urgent.msgs[0].ID) {
+		betterUrgent := h.Priority == PriorityUrgent && (urgent == nil || h.ID < urgent.msgs[0].ID)
+		betterFresh := urgent == nil && q.fresh && (fresh == nil || h.ID < fresh.msgs[0].ID)
+		// (Once a candidate is found, something will be sent, so the
+		// chats skipped here need not lower next.)
+		if !betterUrgent && !betterFresh || !s.ready(q, now, &next) {
+			continue
+		}
+		if betterUrgent {
 			urgent = q
 		}
-		if q.fresh && (fresh == nil || h.ID < fresh.msgs[0].ID) {
+		if betterFresh {
 			fresh = q
 		}
 	}
@@ -483,8 +488,11 @@ func (s *scheduler) pick(now time.Time) (*job, time.Time) {
 	}
 	if q == nil {
 		for i := range s.ring {
-			c := s.chats[s.ring[(s.rr+i)%len(s.ring)]]
-			if s.ready(c, now, nil) {
+			c := s.ring[(s.rr+i)%len(s.ring)]
+			if c.busy || len(c.msgs) == 0 {
+				continue
+			}
+			if s.ready(c, now, &next) {
 				q = c
 				s.rr = (s.rr + i + 1) % len(s.ring)
 				break
