@@ -83,7 +83,7 @@ func Dial(ctx context.Context, token, baseURL string, hc *http.Client) (*Client,
 		if errors.As(err, &te) && te.Code == http.StatusUnauthorized {
 			return nil, fmt.Errorf("getMe: %w: %s", ErrUnauthorized, te.Message)
 		}
-		return nil, fmt.Errorf("getMe: %w", err)
+		return nil, fmt.Errorf("getMe: %w", redact(err, token))
 	}
 	b.Debug = false // it would log every request's parameters, message text included
 	b.Client = nil  // every call sets its own
@@ -126,6 +126,21 @@ func (c *Client) Username() string { return c.bot.Self.UserName }
 // ID returns the bot's user id.
 func (c *Client) ID() int64 { return c.bot.Self.ID }
 
+// redact removes the token from a transport error: net/http's *url.Error
+// carries the request URL, which holds the token (BASE/bot<token>/method),
+// and errors end up in logs. The error keeps its type and chain.
+func redact(err error, token string) error {
+	if ue, ok := errors.AsType[*url.Error](err); ok && token != "" && strings.Contains(ue.URL, token) {
+		clean := *ue
+		clean.URL = strings.ReplaceAll(ue.URL, token, "<token>")
+		if ue == err {
+			return &clean
+		}
+		return fmt.Errorf("%s: %w", strings.ReplaceAll(err.Error(), token, "<token>"), clean.Err)
+	}
+	return err
+}
+
 // with returns a BotAPI for one call under ctx.
 func (c *Client) with(ctx context.Context) *tgbotapi.BotAPI {
 	b := *c.bot
@@ -139,14 +154,16 @@ func (c *Client) with(ctx context.Context) *tgbotapi.BotAPI {
 func (c *Client) request(ctx context.Context, cfg tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
-	return c.with(ctx).Request(cfg)
+	resp, err := c.with(ctx).Request(cfg)
+	return resp, redact(err, c.bot.Token)
 }
 
 // send runs a method that returns a Message (sendMessage, editMessageText).
 func (c *Client) send(ctx context.Context, cfg tgbotapi.Chattable) (tgbotapi.Message, error) {
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
-	return c.with(ctx).Send(cfg)
+	m, err := c.with(ctx).Send(cfg)
+	return m, redact(err, c.bot.Token)
 }
 
 // raw runs a method with parameters the library does not know (such as
@@ -154,7 +171,8 @@ func (c *Client) send(ctx context.Context, cfg tgbotapi.Chattable) (tgbotapi.Mes
 func (c *Client) raw(ctx context.Context, method string, p tgbotapi.Params) (*tgbotapi.APIResponse, error) {
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
-	return c.with(ctx).MakeRequest(method, p)
+	resp, err := c.with(ctx).MakeRequest(method, p)
+	return resp, redact(err, c.bot.Token)
 }
 
 // getUpdates long-polls for up to timeout.
@@ -162,7 +180,8 @@ func (c *Client) getUpdates(ctx context.Context, offset, limit int, timeout time
 	ctx, cancel := context.WithTimeout(ctx, timeout+callTimeout)
 	defer cancel()
 	cfg := tgbotapi.UpdateConfig{Offset: offset, Limit: limit, Timeout: int(timeout / time.Second), AllowedUpdates: allowed}
-	return c.with(ctx).GetUpdates(cfg)
+	ups, err := c.with(ctx).GetUpdates(cfg)
+	return ups, redact(err, c.bot.Token)
 }
 
 // jsonParam encodes v for a raw request's object parameter.

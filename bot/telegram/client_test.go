@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,6 +118,26 @@ func TestClassifyErr(t *testing.T) {
 	_, err := c.getUpdates(cctx, 0, 1, 10*time.Second, nil)
 	if got, _ := classifyErr(cctx, err); got != outCanceled {
 		t.Errorf("a cancelled long poll = %v (%v), want canceled", got, err)
+	}
+}
+
+// TestErrorsHideToken: transport errors name the URL, which holds the
+// token; the client's errors do not.
+func TestErrorsHideToken(t *testing.T) {
+	srv := telegramtest.NewServer(t)
+	c := dial(t, srv)
+	srv.DropNext("sendMessage", 1)
+	_, err := c.send(context.Background(), tgbotapi.NewMessage(1, "x"))
+	if err == nil || strings.Contains(err.Error(), srv.Token()) || !strings.Contains(err.Error(), "<token>") {
+		t.Errorf("error = %v, want the token replaced", err)
+	}
+	if out, _ := classifyErr(context.Background(), err); out != outTransient {
+		t.Errorf("redacted error classified %v, want transient", out)
+	}
+	srv.DropNext("getMe", 1)
+	_, err = Dial(context.Background(), srv.Token(), srv.URL, srv.Client())
+	if err == nil || strings.Contains(err.Error(), srv.Token()) {
+		t.Errorf("Dial error = %v, want no token", err)
 	}
 }
 

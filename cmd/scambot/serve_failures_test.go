@@ -163,6 +163,7 @@ func TestServeServerErrors(t *testing.T) {
 	if got := h.metric("scambot_telegram_poll_errors_total", "kind", "transient"); got != 3 {
 		t.Errorf("poll errors = %v, want 3", got)
 	}
+	h.checkLogs(srv.Token(), courierText[:12])
 }
 
 // TestServeUrgentFirst: while Telegram holds everything back (429s from

@@ -174,7 +174,7 @@ func TestServeKill9MidChecklist(t *testing.T) {
 	if notModified > 1 {
 		t.Errorf("%d edits repeated", notModified)
 	}
-	for _, secret := range []string{"777001", "No\""} {
+	for _, secret := range []string{"777001", "No\"", srv.Token()} {
 		if strings.Contains(a.stderr.String()+b.stderr.String(), secret) {
 			t.Errorf("logs contain %q", secret)
 		}
