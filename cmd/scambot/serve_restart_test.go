@@ -1,11 +1,9 @@
 package main
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -13,37 +11,19 @@ import (
 	"github.com/scambot/scambot/bot/telegram/telegramtest"
 )
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-	binDir  string
-)
-
-// scambotBinary builds cmd/scambot once per test run.
+// scambotBinary builds cmd/scambot into the test's temporary directory
+// (the go command's cache makes a rebuild cheap).
 func scambotBinary(t testing.TB) string {
 	t.Helper()
-	binOnce.Do(func() {
-		binDir, binErr = os.MkdirTemp("", "scambot-test-bin")
-		if binErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "scambot")
-		gobin, err := exec.LookPath("go")
-		if err != nil {
-			binErr = err
-			return
-		}
-		out, err := exec.Command(gobin, "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			binErr = err
-			binPath = string(out)
-		}
-	})
-	if binErr != nil {
-		t.Fatalf("build scambot: %v\n%s", binErr, binPath)
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("no go command to build the binary: %v", err)
 	}
-	return binPath
+	bin := filepath.Join(t.TempDir(), "scambot")
+	if out, err := exec.Command(gobin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build scambot: %v\n%s", err, out)
+	}
+	return bin
 }
 
 // A child is scambot serve running as a separate process.
@@ -52,10 +32,10 @@ type child struct {
 	stderr *syncBuffer
 }
 
-func startChild(t *testing.T, srv *telegramtest.Server, db string) *child {
+func startChild(t *testing.T, srv *telegramtest.Server, bin, db string) *child {
 	t.Helper()
 	c := &child{stderr: &syncBuffer{}}
-	c.cmd = exec.Command(scambotBinary(t), "serve")
+	c.cmd = exec.Command(bin, "serve")
 	c.cmd.Env = []string{
 		"TELEGRAM_BOT_TOKEN=" + srv.Token(),
 		"SCAMBOT_TELEGRAM_API_URL=" + srv.URL,
@@ -90,7 +70,8 @@ func TestServeKill9MidChecklist(t *testing.T) {
 	}
 	srv := telegramtest.NewServer(t)
 	db := filepath.Join(t.TempDir(), "scambot.db")
-	a := startChild(t, srv, db)
+	bin := scambotBinary(t)
+	a := startChild(t, srv, bin, db)
 	no := user(777001, "No", "zh")
 	chat := telegramtest.PrivateChat(no)
 	var queries []string
@@ -127,7 +108,7 @@ func TestServeKill9MidChecklist(t *testing.T) {
 	}
 	a.cmd.Wait()
 
-	b := startChild(t, srv, db)
+	b := startChild(t, srv, bin, db)
 	waitQuestion(t, srv, b, no.ID, qid, 4) // the third answer was not lost
 	_, data = currentQuestion(t, srv, no.ID, qid)
 	queries = append(queries, srv.PressButton(chat, no, qid, unsure(t, data)))
