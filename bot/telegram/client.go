@@ -110,7 +110,7 @@ func DialRetry(ctx context.Context, token, baseURL string, hc *http.Client, log 
 			return nil, err
 		}
 		d := bo.next()
-		log.Warn("telegram getMe failed; retrying", "err", err, "retry_in", d)
+		log.Warn("telegram getMe failed; retrying", "err", describe(err), "retry_in", seconds(d))
 		if !sleep(ctx, d) {
 			return nil, ctx.Err()
 		}

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"net/http"
@@ -81,13 +82,21 @@ func migrateTo(err error) int64 {
 }
 
 // describe returns an error's text for logs. Telegram's descriptions and
-// transport errors carry no message text.
+// transport errors carry no message text (and the client's errors no
+// token); an answer that is not JSON is named for what it most likely is.
 func describe(err error) string {
 	if err == nil {
 		return ""
 	}
+	if _, ok := errors.AsType[*json.SyntaxError](err); ok {
+		return "the Bot API answered with something that is not JSON (a proxy's error page?): " + err.Error()
+	}
 	return err.Error()
 }
+
+// seconds renders a duration for logs as seconds (slog's JSON would give
+// nanoseconds).
+func seconds(d time.Duration) float64 { return d.Round(time.Millisecond).Seconds() }
 
 // backoff is an exponential backoff with full jitter: the n-th wait is
 // uniform in [base·2^n / 2, base·2^n], capped at max. The zero value

@@ -64,7 +64,7 @@ func (b *Bot) Poll(ctx context.Context) error {
 				return fmt.Errorf("getUpdates: %w: %s", ErrUnauthorized, describe(err))
 			case outRateLimited:
 				b.m.pollErrors.WithLabelValues("rate_limited").Inc()
-				log.Warn("getUpdates rate limited", "retry_after", wait)
+				log.Warn("getUpdates rate limited", "retry_after", seconds(wait))
 			case outConflict:
 				b.m.pollErrors.WithLabelValues("conflict").Inc()
 				wait = max(bo.next(), 3*time.Second)
@@ -79,7 +79,7 @@ func (b *Bot) Poll(ctx context.Context) error {
 			default:
 				b.m.pollErrors.WithLabelValues(out.String()).Inc()
 				wait = bo.next()
-				log.Warn("getUpdates failed; retrying", "err", describe(err), "retry_in", wait)
+				log.Warn("getUpdates failed; retrying", "err", describe(err), "retry_in", seconds(wait))
 			}
 			sleep(ctx, wait)
 			continue
@@ -145,7 +145,7 @@ func (b *Bot) deleteWebhook(ctx context.Context) error {
 		default:
 			wait = bo.next()
 		}
-		b.log.Warn("deleteWebhook failed; retrying", "err", describe(err), "retry_in", wait)
+		b.log.Warn("deleteWebhook failed; retrying", "err", describe(err), "retry_in", seconds(wait))
 		if !sleep(ctx, wait) {
 			return ctx.Err()
 		}

@@ -700,7 +700,7 @@ func (s *scheduler) finish(ctx context.Context, j *job) {
 		if s.failures >= pauseAllAfter {
 			s.pausedTill = maxTime(s.pausedTill, now.Add(jittered(s.retry[0], s.retry[1], s.failures-pauseAllAfter)))
 		}
-		s.log.Warn("send failed; will retry", "chat", s.hash(j.msg.ChatID), "err", describe(j.err), "kind", j.out.String(), "attempts", j.msg.Attempts, "retry_in", until.Sub(now).Round(time.Millisecond))
+		s.log.Warn("send failed; will retry", "chat", s.hash(j.msg.ChatID), "err", describe(j.err), "kind", j.out.String(), "attempts", j.msg.Attempts, "retry_in", seconds(until.Sub(now)))
 		s.delay(ctx, j.msg, until)
 	}
 }
@@ -718,7 +718,7 @@ func (s *scheduler) rateLimited(chatID int64, until, now time.Time) {
 	if chatID == 0 || others > 0 {
 		s.pausedTill = maxTime(s.pausedTill, until)
 	}
-	s.log.Warn("rate limited by Telegram", "chat", s.hash(chatID), "retry_after", until.Sub(now), "all_paused", chatID == 0 || others > 0)
+	s.log.Warn("rate limited by Telegram", "chat", s.hash(chatID), "retry_after", seconds(until.Sub(now)), "all_paused", chatID == 0 || others > 0)
 }
 
 // delay records a failed attempt in the outbox, so that a restart honours

@@ -141,7 +141,7 @@ func (b *Bot) RunWebhook(ctx context.Context, webhookURL, secret string) error {
 		default:
 			return fmt.Errorf("setWebhook: %w", err)
 		}
-		b.log.Warn("setWebhook failed; retrying", "err", describe(err), "retry_in", wait)
+		b.log.Warn("setWebhook failed; retrying", "err", describe(err), "retry_in", seconds(wait))
 		if !sleep(ctx, wait) {
 			return nil
 		}
