@@ -115,6 +115,12 @@ func New(api *Client, store Store, conv *conversation.Bot, opts Options) (*Bot, 
 	if opts.FloodPerMinute == 0 {
 		opts.FloodPerMinute = 20
 	}
+	if opts.RetryBase <= 0 {
+		opts.RetryBase = 500 * time.Millisecond
+	}
+	if opts.RetryMax <= 0 {
+		opts.RetryMax = 30 * time.Second
+	}
 	m, err := newMetrics(opts.Metrics)
 	if err != nil {
 		return nil, err

@@ -67,7 +67,9 @@ func (b *Bot) Poll(ctx context.Context) error {
 				log.Warn("getUpdates rate limited", "retry_after", seconds(wait))
 			case outConflict:
 				b.m.pollErrors.WithLabelValues("conflict").Inc()
-				wait = max(bo.next(), 3*time.Second)
+				// The real server answers a second poller's 409 after 3 s;
+				// waiting at least that long keeps the log readable.
+				wait = max(bo.next(), min(3*time.Second, bo.max))
 				if time.Since(lastConflictLog) > time.Minute {
 					lastConflictLog = time.Now()
 					if strings.Contains(describe(err), "webhook") {

@@ -248,3 +248,22 @@ func TestServeNewUserNotStuck(t *testing.T) {
 	}
 	h.settle()
 }
+
+// TestServeConflict: a 409 (another instance polling, or a webhook set) is
+// logged clearly and polling goes on.
+func TestServeConflict(t *testing.T) {
+	srv := telegramtest.NewServer(t)
+	h := startServe(t, srv, testConfig(t, srv, t.TempDir()), unlimited(fastTuning()))
+	srv.FailNext("getUpdates", 409, 2)
+	ot := user(70000, "Ot", "en")
+	srv.SendText(telegramtest.PrivateChat(ot), ot, "/help") // ends the held poll; the next two get 409
+	srv.SendText(telegramtest.PrivateChat(ot), ot, "/hotlines")
+	h.waitSent(ot.ID, 2)
+	h.settle()
+	if !strings.Contains(h.logs.String(), "another instance is polling with this token") {
+		t.Errorf("no clear log of the conflict:\n%s", h.logs)
+	}
+	if got := h.metric("scambot_telegram_poll_errors_total", "kind", "conflict"); got != 2 {
+		t.Errorf("poll errors{conflict} = %v, want 2", got)
+	}
+}
