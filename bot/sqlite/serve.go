@@ -7,6 +7,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -86,4 +87,33 @@ LIMIT ?3`, afterID, ms(now), limit)
 		return nil, fmt.Errorf("list new outbox messages: %w", err)
 	}
 	return msgs, nil
+}
+
+// DoneMany removes the messages with the given ids (sent, or given up on) in
+// one statement, and returns how many were still queued. Ids no longer
+// queued (removed by Forget or Expire) are skipped.
+func (db *DB) DoneMany(ctx context.Context, ids []int64) (int64, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	var q strings.Builder
+	q.WriteString(`DELETE FROM outbox WHERE id IN (`)
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteByte('?')
+		args[i] = id
+	}
+	q.WriteByte(')')
+	res, err := db.write.ExecContext(ctx, q.String(), args...)
+	if err != nil {
+		return 0, fmt.Errorf("remove %d outbox messages: %w", len(ids), err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("remove %d outbox messages: %w", len(ids), err)
+	}
+	return n, nil
 }

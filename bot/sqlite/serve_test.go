@@ -51,3 +51,22 @@ func TestPendingSince(t *testing.T) {
 		t.Errorf("PendingSince after the hold = %q", payloads(got))
 	}
 }
+
+func TestDoneMany(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, dbPath(t), Options{})
+	must(t, db.Commit(ctx, Commit{UpdateID: 1, ChatID: 1, Out: []OutMsg{msg(0, "a"), msg(0, "b"), msg(0, "c")}}))
+	all, err := db.Pending(ctx, 0, time.Now())
+	must(t, err)
+	if n, err := db.DoneMany(ctx, []int64{all[0].ID, all[2].ID, 999}); err != nil || n != 2 {
+		t.Errorf("DoneMany = %d, %v; want 2", n, err)
+	}
+	left, err := db.Pending(ctx, 0, time.Now())
+	must(t, err)
+	if !slices.Equal(payloads(left), []string{"b"}) {
+		t.Errorf("left = %q, want [b]", payloads(left))
+	}
+	if n, err := db.DoneMany(ctx, nil); err != nil || n != 0 {
+		t.Errorf("DoneMany(nil) = %d, %v", n, err)
+	}
+}

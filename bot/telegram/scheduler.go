@@ -115,7 +115,8 @@ type scheduler struct {
 	// owned by run
 	chats      map[int64]*chatQueue
 	known      map[int64]bool // outbox ids in memory: queued or in flight
-	undone     map[int64]bool // sent, but Done failed: retry Done, never resend
+	sent       map[int64]bool // delivered (or refused for good), not yet removed from the outbox: never resend
+	flushErrAt time.Time      // when removing them last failed
 	ring       []*chatQueue   // chats in round-robin order
 	rr         int
 	global     *rate.Limiter
@@ -175,7 +176,7 @@ func newScheduler(api *Client, store Store, m *metrics, opts Options) *scheduler
 		wake:    make(chan struct{}, 1),
 		chats:   map[int64]*chatQueue{},
 		known:   map[int64]bool{},
-		undone:  map[int64]bool{},
+		sent:    map[int64]bool{},
 		last429: map[int64]time.Time{},
 		global:  rate.NewLimiter(lim.Global, lim.GlobalBurst),
 		full:    true,
@@ -239,7 +240,9 @@ func (s *scheduler) run(ctx context.Context) error {
 	var deadline time.Time // set when draining
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
+	defer s.flushSent(callCtx, true)
 	for {
+		s.flushSent(callCtx, false)
 		s.applyDrops()
 		if s.refill || s.full || !s.complete {
 			s.loadPending(callCtx)
@@ -341,11 +344,6 @@ func (s *scheduler) loadPending(ctx context.Context) {
 	switch {
 	case full:
 		s.lastRefill = now
-		for id := range s.undone {
-			if err := s.store.Done(dbCtx(ctx), id); err == nil || errors.Is(err, ErrNotFound) {
-				delete(s.undone, id)
-			}
-		}
 		msgs, err = s.store.Pending(dbCtx(ctx), pendingBatch, now)
 		s.complete = err == nil && len(msgs) < pendingBatch
 	case incremental:
@@ -362,7 +360,7 @@ func (s *scheduler) loadPending(ctx context.Context) {
 	}
 	for _, m := range msgs {
 		s.lastID = max(s.lastID, m.ID)
-		if s.known[m.ID] || s.undone[m.ID] {
+		if s.known[m.ID] || s.sent[m.ID] {
 			continue
 		}
 		s.known[m.ID] = true
@@ -577,7 +575,6 @@ func (s *scheduler) deliver(ctx context.Context, j *job) {
 	p, err := decodePayload(m.Payload)
 	if err != nil {
 		j.out, j.err = outPermanent, err
-		s.done(ctx, j)
 		return
 	}
 	chat := m.ChatID
@@ -596,7 +593,6 @@ func (s *scheduler) deliver(ctx context.Context, j *job) {
 		j.err = err
 		if j.out == outOK {
 			s.m.replies.WithLabelValues(p.Kind).Inc()
-			s.done(ctx, j)
 			return
 		}
 		if j.out != outEditFailed {
@@ -633,18 +629,29 @@ func (s *scheduler) deliver(ctx context.Context, j *job) {
 			s.log.Error("cannot record the question message", "chat", s.hash(m.ChatID), "err", err)
 		}
 	}
-	s.done(ctx, j)
 }
 
-// done removes a delivered (or refused) message from the outbox.
-func (s *scheduler) done(ctx context.Context, j *job) {
-	if err := s.store.Done(dbCtx(ctx), j.msg.ID); err != nil && !errors.Is(err, ErrNotFound) {
-		s.log.Error("cannot remove a sent message from the outbox; will try again", "err", err)
-		j.err = errors.Join(j.err, errUndone)
+// flushSent removes the messages delivered (or refused for good) since the
+// last flush from the outbox, in one statement: one write for a burst of
+// sends rather than one each. Until then they are in s.sent and never sent
+// again; a crash in between sends them again after the restart, the same
+// at-least-once as a crash between the call and its removal. After a
+// failure it waits a second before trying again, unless final.
+func (s *scheduler) flushSent(ctx context.Context, final bool) {
+	if len(s.sent) == 0 || !final && s.now().Sub(s.flushErrAt) < time.Second {
+		return
 	}
+	ids := make([]int64, 0, len(s.sent))
+	for id := range s.sent {
+		ids = append(ids, id)
+	}
+	if _, err := s.store.DoneMany(dbCtx(ctx), ids); err != nil {
+		s.flushErrAt = s.now()
+		s.log.Error("cannot remove sent messages from the outbox; will try again", "messages", len(ids), "err", err)
+		return
+	}
+	clear(s.sent)
 }
-
-var errUndone = errors.New("outbox row not removed")
 
 // finish applies a call's outcome, in the run goroutine.
 func (s *scheduler) finish(ctx context.Context, j *job) {
@@ -664,9 +671,7 @@ func (s *scheduler) finish(ctx context.Context, j *job) {
 		}
 		s.failures = 0
 		s.pop(q, j.msg.ID)
-		if errors.Is(j.err, errUndone) {
-			s.undone[j.msg.ID] = true
-		}
+		s.sent[j.msg.ID] = true
 	case outBlocked:
 		s.m.sendFailures.WithLabelValues("blocked").Inc()
 		n, err := s.store.DropOutbox(dbCtx(ctx), j.msg.ChatID)

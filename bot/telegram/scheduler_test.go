@@ -37,8 +37,8 @@ func (s *scheduler) add(now time.Time, msgs ...OutMsg) {
 	}
 }
 
-// sent completes the call of j as a success.
-func (s *scheduler) sent(j *job) {
+// delivered completes the call of j as a success.
+func (s *scheduler) delivered(j *job) {
 	q := s.chats[j.msg.ChatID]
 	q.busy = false
 	s.pop(q, j.msg.ID)
@@ -51,7 +51,7 @@ func TestPickOrder(t *testing.T) {
 	s.add(now, OutMsg{ID: 1, ChatID: 1, Priority: PriorityNormal}, OutMsg{ID: 2, ChatID: 1, Priority: PriorityNormal},
 		OutMsg{ID: 3, ChatID: 1, Priority: PriorityNormal})
 	j, _ := s.pick(now)
-	s.sent(j)
+	s.delivered(j)
 	s.add(now, OutMsg{ID: 4, ChatID: 3, Priority: PriorityNormal}, OutMsg{ID: 5, ChatID: 2, Priority: PriorityUrgent},
 		OutMsg{ID: 6, ChatID: 2, Priority: PriorityNormal})
 	s.call(laneAnswer, "answerCallbackQuery", nil, now)
@@ -67,7 +67,7 @@ func TestPickOrder(t *testing.T) {
 			continue
 		}
 		order = append(order, j.msg.ID)
-		s.sent(j)
+		s.delivered(j)
 	}
 	// The answer, the urgent warning, the new chat's first message, then
 	// the rest in turn.
@@ -98,7 +98,7 @@ func TestPickPacing(t *testing.T) {
 			break
 		}
 		n++
-		s.sent(j)
+		s.delivered(j)
 	}
 	if n != 3 {
 		t.Errorf("%d messages to one private chat at once, want the burst of 3", n)
@@ -107,13 +107,13 @@ func TestPickPacing(t *testing.T) {
 	if j, _ := s.pick(now); j == nil || j.msg.ChatID != -100200 {
 		t.Error("a group was held back by a private chat's limit")
 	} else {
-		s.sent(j)
+		s.delivered(j)
 	}
 	s.add(now, OutMsg{ID: 102, ChatID: -100200}, OutMsg{ID: 103, ChatID: -100200})
 	if j, _ := s.pick(now); j == nil {
 		t.Error("a group's second message was held back (its burst is 2)")
 	} else {
-		s.sent(j)
+		s.delivered(j)
 	}
 	var next time.Time
 	if s.ready(s.chats[-100200], now, &next) || next.Sub(now) < 3*time.Second {
@@ -158,7 +158,7 @@ func BenchmarkSchedulerPick(b *testing.B) {
 					b.StartTimer()
 					j, _ = s.pick(now)
 				}
-				s.sent(j)
+				s.delivered(j)
 			}
 		})
 	}

@@ -40,8 +40,9 @@ type Store interface {
 	// only, in id order: a cheap look at what was queued since the last
 	// look. A message it skips because it was held is left for Pending.
 	PendingSince(ctx context.Context, afterID int64, limit int, now time.Time) ([]OutMsg, error)
-	// Done removes a sent message; ErrNotFound if it is gone already.
-	Done(ctx context.Context, id int64) error
+	// DoneMany removes sent messages (or messages given up on) in one go;
+	// ids already gone are skipped.
+	DoneMany(ctx context.Context, ids []int64) (int64, error)
 	// Retry counts a failed attempt and holds the message (and the rest of
 	// its chat) until notBefore; ErrNotFound if it is gone.
 	Retry(ctx context.Context, id int64, notBefore time.Time) error

@@ -102,7 +102,10 @@ func outMsgs(ms []sqlite.OutMsg) []telegram.OutMsg {
 	return out
 }
 
-func (s tgStore) Done(ctx context.Context, id int64) error { return mapErr(s.db.Done(ctx, id)) }
+func (s tgStore) DoneMany(ctx context.Context, ids []int64) (int64, error) {
+	n, err := s.db.DoneMany(ctx, ids)
+	return n, mapErr(err)
+}
 
 func (s tgStore) Retry(ctx context.Context, id int64, notBefore time.Time) error {
 	return mapErr(s.db.Retry(ctx, id, notBefore))
