@@ -228,9 +228,10 @@ func (b *Bot) handle(ctx context.Context, u *tgbotapi.Update) error {
 	}
 	c := Commit{UpdateID: id, ChatID: in.chatID, UserID: in.userID}
 	var result *bot.Assessment
+	var report *conversation.Report
 	switch in.act {
 	case actConverse:
-		result, err = b.converse(ctx, &in, &c, now)
+		result, report, err = b.converse(ctx, &in, &c, now)
 		if err != nil {
 			return fmt.Errorf("update %d: %w", id, err)
 		}
@@ -278,6 +279,15 @@ func (b *Bot) handle(ctx context.Context, u *tgbotapi.Update) error {
 	if result != nil {
 		b.m.assessments.WithLabelValues(result.Level.String()).Inc()
 	}
+	if report != nil {
+		// After the commit, so that a re-delivered update cannot file it
+		// twice; a crash in between loses it (the user was thanked).
+		if err := b.store.AddReport(ctx, in.userID, *report); err != nil {
+			b.log.Error("field report not stored", "chat", b.hash(in.chatID), "err", err)
+		} else {
+			b.log.Info("field report stored", "chat", b.hash(in.chatID), "category", string(report.Category))
+		}
+	}
 	if len(c.Out) > 0 {
 		b.sched.notify()
 	}
@@ -285,36 +295,54 @@ func (b *Bot) handle(ctx context.Context, u *tgbotapi.Update) error {
 }
 
 // converse steps the conversation of a private chat and fills c with the
-// new state and the replies. It returns the assessment shown, if any.
-func (b *Bot) converse(ctx context.Context, in *incoming, c *Commit, now time.Time) (*bot.Assessment, error) {
+// new state and the replies. It returns the assessment shown and the field
+// report to store, if any.
+func (b *Bot) converse(ctx context.Context, in *incoming, c *Commit, now time.Time) (*bot.Assessment, *conversation.Report, error) {
 	switch b.flood.check(in.userID, now) {
 	case floodIgnore:
 		b.m.throttled.Inc()
-		return nil, nil
+		return nil, nil, nil
 	case floodWarn:
 		b.m.throttled.Inc()
 		b.log.Info("flood control: asked a user to slow down", "chat", b.hash(in.chatID))
 		p := payload{Text: textSlowDown.Get(orZH(in.lang)), Kind: kindSlowDown}
 		c.Out = []OutMsg{{ChatID: in.chatID, Priority: PriorityNormal, Payload: p.encode()}}
-		return nil, nil
+		return nil, nil, nil
 	}
 	sess, err := b.store.Session(ctx, in.chatID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	st, prefs, err := b.state(ctx, in, sess, now)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	o := b.conv.Step(st, in.event)
 	if o.Forget {
 		c.Forget = true
 	} else {
 		if c.State, err = json.Marshal(o.State); err != nil {
-			return nil, fmt.Errorf("encode state: %w", err)
+			return nil, nil, fmt.Errorf("encode state: %w", err)
 		}
 		if err := b.savePrefs(ctx, in.userID, st, o.State, prefs); err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+	}
+	if o.Report != nil {
+		n, err := b.store.CountReports(ctx, in.userID, now.Add(-24*time.Hour))
+		if err != nil {
+			return nil, nil, err
+		}
+		if n >= maxReportsPerDay {
+			// Over the limit: the thanks become a polite refusal.
+			msgs := b.conv.Engine().Catalogue().Messages
+			thanks, limit := msgs.Get(o.Report.Lang, "report_thanks"), msgs.Get(o.Report.Lang, "report_limit")
+			for i := range o.Replies {
+				if o.Replies[i].Text == thanks {
+					o.Replies[i].Text = limit
+				}
+			}
+			o.Report = nil
 		}
 	}
 	// A valid answer can only come from the message showing the current
@@ -332,8 +360,11 @@ func (b *Bot) converse(ctx context.Context, in *incoming, c *Commit, now time.Ti
 		}
 		c.Stat = ev
 	}
-	return o.Result, nil
+	return o.Result, o.Report, nil
 }
+
+// maxReportsPerDay is how many field reports one user may file in 24 hours.
+const maxReportsPerDay = 5
 
 // state returns the conversation to continue: the stored one, or a fresh
 // one (none stored, unreadable, or idle longer than the TTL) that keeps

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/scambot/scambot/bot/conversation"
 )
 
 // Store is the durable state the bot needs. bot/sqlite provides it (through
@@ -48,6 +50,11 @@ type Store interface {
 	Retry(ctx context.Context, id int64, notBefore time.Time) error
 	// DropOutbox removes every message queued to a chat.
 	DropOutbox(ctx context.Context, chatID int64) (int64, error)
+	// AddReport stores a field report a user consented to send (its text
+	// already masked by the core) for moderators to review.
+	AddReport(ctx context.Context, userID int64, r conversation.Report) error
+	// CountReports counts the reports a user sent since a time.
+	CountReports(ctx context.Context, userID int64, since time.Time) (int, error)
 }
 
 // Errors a Store returns (wrapped); test with errors.Is.

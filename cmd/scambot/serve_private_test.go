@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/scambot/scambot/bot/sqlite"
 	"github.com/scambot/scambot/bot/telegram/telegramtest"
 )
 
@@ -398,4 +399,52 @@ func TestServeOps(t *testing.T) {
 			t.Errorf("log line is not JSON: %q", l)
 		}
 	}
+}
+
+// TestServeFieldReport: after a result, a user reports the scam; the story
+// is stored masked for moderators, and over the daily limit the thanks
+// become a polite refusal.
+func TestServeFieldReport(t *testing.T) {
+	srv := telegramtest.NewServer(t)
+	cfg := testConfig(t, srv, t.TempDir())
+	h := startServe(t, srv, cfg, unlimited(fastTuning()))
+	ro := user(8888, "Ro", "zh")
+	chat := telegramtest.PrivateChat(ro)
+	for i := range 6 {
+		srv.SendText(chat, ro, courierText)
+		h.settle()
+		sent := srv.SentTo(ro.ID)
+		res := sent[len(sent)-1]
+		srv.PressButton(chat, ro, res.MessageID, buttonWith(t, callbackData(res.ReplyMarkup), "report"))
+		h.settle()
+		srv.SendText(chat, ro, "对方电话13812345678，自称快递客服，让我借钱刷流水")
+		h.settle()
+		sent = srv.SentTo(ro.ID)
+		ask := sent[len(sent)-1]
+		srv.PressButton(chat, ro, ask.MessageID, buttonWith(t, callbackData(ask.ReplyMarkup), "skip"))
+		h.settle()
+		sent = srv.SentTo(ro.ID)
+		last := sent[len(sent)-1].Text
+		if i < 5 && !strings.Contains(last, "谢谢") || i == 5 && !strings.Contains(last, "明天") {
+			t.Errorf("reply to report %d = %q", i+1, last)
+		}
+	}
+	h.stop()
+	db, err := sqlite.Open(ctxFor(t, 10*time.Second), cfg.DB, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	reports, err := db.Reports(ctxFor(t, 10*time.Second), sqlite.ReportPending, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) != 5 {
+		t.Fatalf("%d reports stored, want 5 (the sixth over the limit)", len(reports))
+	}
+	r := reports[0]
+	if strings.Contains(r.Text, "13812345678") || r.Category == "" || r.Lang != "zh" || r.UserHash == "" {
+		t.Errorf("stored report = %+v, want it masked, with a category, language and user hash", r)
+	}
+	h.checkLogs("13812345678", "8888")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/scambot/scambot/bot/conversation"
 	"github.com/scambot/scambot/bot/sqlite"
 	"github.com/scambot/scambot/bot/telegram"
 )
@@ -113,5 +114,22 @@ func (s tgStore) Retry(ctx context.Context, id int64, notBefore time.Time) error
 
 func (s tgStore) DropOutbox(ctx context.Context, chatID int64) (int64, error) {
 	n, err := s.db.DropOutbox(ctx, chatID)
+	return n, mapErr(err)
+}
+
+func (s tgStore) AddReport(ctx context.Context, userID int64, r conversation.Report) error {
+	sr := sqlite.Report{
+		UserHash: s.db.HashUser(userID), Lang: string(r.Lang), Region: r.Region, Level: r.Level.String(),
+		Category: string(r.Category), Script: r.Script, Text: r.Text, Evidence: r.Evidence,
+	}
+	for _, id := range r.Signals {
+		sr.Signals = append(sr.Signals, string(id))
+	}
+	_, err := s.db.AddReport(ctx, sr)
+	return mapErr(err)
+}
+
+func (s tgStore) CountReports(ctx context.Context, userID int64, since time.Time) (int, error) {
+	n, err := s.db.CountReports(ctx, s.db.HashUser(userID), since)
 	return n, mapErr(err)
 }
