@@ -355,8 +355,8 @@ func (l *loader) index() {
 	}
 
 	for _, s := range c.Signals {
-		if (len(s.Neutralizes) > 0 || s.Ends) && s.Kind != Benign {
-			l.errorf(l.sigPath, s.Line, "signal %q: only a benign signal may neutralize others or end the contact", s.ID)
+		if (len(s.Neutralizes) > 0 || s.Ends || s.Settles) && s.Kind != Benign {
+			l.errorf(l.sigPath, s.Line, "signal %q: only a benign signal may neutralize others, end or settle the contact", s.ID)
 		}
 		for _, id := range s.Neutralizes {
 			j := c.Signal(id)

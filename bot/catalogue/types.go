@@ -51,6 +51,10 @@ type Signal struct {
 	// Ends marks a benign signal meaning the user already ended the contact
 	// ("I hung up"): without money moved, the level stays at most medium.
 	Ends bool `yaml:"ends"`
+	// Settles marks a benign signal meaning the user checked with the real
+	// organisation or person and learnt the truth ("the bank said it was
+	// not them"): without money moved, the level stays low.
+	Settles bool `yaml:"settles"`
 	Line int  `yaml:"-"`
 
 	// Index is the signal's position in Catalogue.Signals.

@@ -354,7 +354,7 @@ func (e *Engine) Assess(sc *Scratch, in Input) *bot.Assessment {
 	}
 
 	// 3. Fit of every script; the generic risk; benign signs.
-	strong, lossPresent, ended := false, false, false
+	strong, lossPresent, ended, settled := false, false, false, false
 	generic, benign := 1.0, 1.0
 	genericNoLoss := 1.0
 	for _, i := range sc.order {
@@ -363,6 +363,7 @@ func (e *Engine) Assess(sc *Scratch, in Input) *bot.Assessment {
 		case catalogue.Benign:
 			benign *= 1 + s.Risk
 			ended = ended || s.Ends
+			settled = settled || s.Settles
 			continue
 		case catalogue.Loss:
 			// Money moved matters only in a scam's context: it weighs in
@@ -413,7 +414,11 @@ func (e *Engine) Assess(sc *Scratch, in Input) *bot.Assessment {
 	res.Score = int(math.Round(best * 100))
 	noLoss := int(math.Round(bestNoLoss * 100))
 	res.Loss = lossPresent && noLoss >= MediumAt
-	if ended && !lossPresent && res.Score >= HighAt {
+	switch {
+	case settled && !lossPresent && res.Score >= MediumAt:
+		// The user checked with the real organisation and nothing moved.
+		res.Score = MediumAt - 1
+	case ended && !lossPresent && res.Score >= HighAt:
 		// The user already hung up or refused, and nothing moved: they
 		// are safe now. Say it was a scam, without the alarm.
 		res.Score = HighAt - 1

@@ -571,10 +571,45 @@ func positions(units, clauses, sents []int32, norm []rune) ([]int32, []int32, []
 // Bytes returns the memory the automaton's tables take.
 func (lx *Lexicon) Bytes() int { return lx.ac.size() }
 
-// amounts records every run of digits as an occurrence of each term.
+// isHanNumeral reports whether r writes a number in Chinese.
+func isHanNumeral(r rune) bool {
+	switch r {
+	case '零', '一', '二', '两', '三', '四', '五', '六', '七', '八', '九', '十', '百', '千', '万', '亿', '几', '半':
+		return true
+	}
+	return false
+}
+
+func isHanUnit(r rune) bool { return r == '十' || r == '百' || r == '千' || r == '万' || r == '亿' }
+
+// amounts records every run of digits, and every Chinese numeral with a
+// unit ("十五万", "两千"), as an occurrence of each term.
 func (sc *Scratch) amounts(terms []int32) {
 	norm := sc.norm
 	for i := 0; i < len(norm); i++ {
+		if isHanNumeral(norm[i]) {
+			j, unit := i, false
+			for j < len(norm) && isHanNumeral(norm[j]) {
+				unit = unit || isHanUnit(norm[j])
+				j++
+			}
+			// "一万", "十五万", "两千块": at least two characters with a unit;
+			// "一个" or a lone "十" is no amount.
+			if unit && j-i >= 2 {
+				for _, t := range terms {
+					sc.occ = append(sc.occ, termOcc{term: t, start: int32(i), end: int32(j), next: sc.head[t]})
+					sc.head[t] = int32(len(sc.occ) - 1)
+				}
+				k := j
+				if k < len(norm) && isUnit(norm[k]) {
+					k++
+				}
+				s, e := sc.source(int32(i), int32(k))
+				sc.amt = append(sc.amt, Occurrence{Start: s, End: e})
+			}
+			i = j - 1
+			continue
+		}
 		if norm[i] > '9' || norm[i] < '0' {
 			continue
 		}
