@@ -55,7 +55,7 @@ type Signal struct {
 	// organisation or person and learnt the truth ("the bank said it was
 	// not them"): without money moved, the level stays low.
 	Settles bool `yaml:"settles"`
-	Line int  `yaml:"-"`
+	Line    int  `yaml:"-"`
 
 	// Index is the signal's position in Catalogue.Signals.
 	Index int `yaml:"-"`

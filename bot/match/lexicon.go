@@ -580,7 +580,9 @@ func isHanNumeral(r rune) bool {
 	return false
 }
 
-func isHanUnit(r rune) bool { return r == '十' || r == '百' || r == '千' || r == '万' || r == '亿' }
+func isHanUnit(r rune) bool {
+	return r == '十' || r == '百' || r == '千' || r == '万' || r == '亿'
+}
 
 // amounts records every run of digits, and every Chinese numeral with a
 // unit ("十五万", "两千"), as an occurrence of each term.
