@@ -74,7 +74,7 @@ type Options struct {
 type Bot struct {
 	api    *Client
 	store  Store
-	conv   *conversation.Bot
+	core   Core
 	log    *slog.Logger
 	m      *metrics
 	now    func() time.Time
@@ -93,10 +93,24 @@ type Bot struct {
 	webhook webhookState
 }
 
+// A Core hands out the conversation core to use for one update. A
+// *live.Holder is one (its catalogue can be reloaded while the bot runs);
+// Fixed wraps a core that never changes.
+type Core interface {
+	Bot() *conversation.Bot
+}
+
+// Fixed is a Core that always returns the same conversation core.
+func Fixed(b *conversation.Bot) Core { return fixed{b} }
+
+type fixed struct{ b *conversation.Bot }
+
+func (f fixed) Bot() *conversation.Bot { return f.b }
+
 // New returns a Bot. api comes from Dial, store is the durable state and
-// conv the conversation core. It fails only if the metrics cannot be
+// core hands out the conversation core. It fails only if the metrics cannot be
 // registered.
-func New(api *Client, store Store, conv *conversation.Bot, opts Options) (*Bot, error) {
+func New(api *Client, store Store, core Core, opts Options) (*Bot, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -128,7 +142,7 @@ func New(api *Client, store Store, conv *conversation.Bot, opts Options) (*Bot, 
 	b := &Bot{
 		api:    api,
 		store:  store,
-		conv:   conv,
+		core:   core,
 		log:    opts.Logger,
 		m:      m,
 		now:    opts.Now,
@@ -317,7 +331,10 @@ func (b *Bot) converse(ctx context.Context, in *incoming, c *Commit, now time.Ti
 	if err != nil {
 		return nil, nil, err
 	}
-	o := b.conv.Step(st, in.event)
+	// One core for the whole update: a reload in between cannot mix
+	// catalogue versions within one assessment.
+	conv := b.core.Bot()
+	o := conv.Step(st, in.event)
 	if o.Forget {
 		c.Forget = true
 	} else {
@@ -335,7 +352,7 @@ func (b *Bot) converse(ctx context.Context, in *incoming, c *Commit, now time.Ti
 		}
 		if n >= maxReportsPerDay {
 			// Over the limit: the thanks become a polite refusal.
-			msgs := b.conv.Engine().Catalogue().Messages
+			msgs := conv.Engine().Catalogue().Messages
 			thanks, limit := msgs.Get(o.Report.Lang, "report_thanks"), msgs.Get(o.Report.Lang, "report_limit")
 			for i := range o.Replies {
 				if o.Replies[i].Text == thanks {

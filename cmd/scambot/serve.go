@@ -206,7 +206,7 @@ func runBot(ctx context.Context, cfg Config, cat *catalogue.Catalogue, db *sqlit
 	opts.HashID = db.HashUser
 	opts.SessionTTL = cfg.SessionTTL
 	opts.Region = cfg.Region
-	b, err := telegram.New(api, tgStore{db}, conversation.New(engine.New(cat)), opts)
+	b, err := telegram.New(api, tgStore{db}, telegram.Fixed(conversation.New(engine.New(cat))), opts)
 	if err != nil {
 		return err
 	}
