@@ -58,4 +58,7 @@ var MessageKeys = []string{
 	"report_cancelled", "report_limit",
 	// group watch
 	"watch_warning", "btn_check_private",
+	// telegram: the group watch switch (/watch) and the model's second look
+	"watch_on", "watch_on_hidden", "watch_off", "watch_status_on", "watch_status_off",
+	"model_closer_look",
 }
