@@ -1,5 +1,7 @@
 package match
 
+import "math"
+
 // An automaton is an Aho-Corasick machine over symbols: every rune that
 // occurs in some pattern gets a symbol of its own (1, 2, ...), every other
 // rune is symbol 0, which no pattern contains, so reading it sends the
@@ -10,17 +12,26 @@ package match
 // follows the failure link. The machine stays small (a few megabytes for
 // thousands of phrases) and is built in a few milliseconds.
 type automaton struct {
-	symLo   []uint16        // symbol of each rune below len(symLo)
-	symHi   map[rune]uint16 // symbols of the rare runes above
-	nsym    int32           // number of symbols, including 0
-	fail    []int32         // failure link of each state
-	denseOf []int32         // row in dense, or -1 for a sparse state
-	dense   []int32         // rows of nsym child states, -1 for none
-	first   []int32         // sparse edges of state s: edgeS/edgeTo[first[s]:first[s+1]]
-	edgeS   []uint16
-	edgeTo  []int32
-	outIdx  []int32 // outputs of state s: outPat[outIdx[s]:outIdx[s+1]]
-	outPat  []int32
+	symLo  []uint16        // symbol of each rune below len(symLo)
+	symHi  map[rune]uint16 // symbols of the rare runes above
+	nsym   int32           // number of symbols, including 0
+	nodes  []node          // the states, numbered breadth first
+	dense  []int32         // rows of nsym child states, -1 for none
+	edgeS  []uint16        // sparse edges: symbols, sorted per state
+	edgeTo []int32
+	outPat []int32 // pattern ids ending in each state (see node.out)
+}
+
+// A node is everything one step reads about a state, in one cache line:
+// six parallel arrays cost six cache misses per rune on a catalogue of
+// tens of thousands of states.
+type node struct {
+	fail  int32 // failure link
+	dense int32 // offset of its row in dense, or -1 for a sparse state
+	first int32 // sparse edges: edgeS/edgeTo[first:first+nedge]
+	nedge int32
+	out   int32 // outputs: outPat[out:out+nout]
+	nout  int32
 }
 
 // denseMin is the number of children from which a state gets a dense row.
@@ -113,81 +124,94 @@ func compile(patterns [][]rune) *automaton {
 	if a.nsym > 1<<16 {
 		panic("match: more than 65536 distinct characters in the catalogue")
 	}
+	// Number the states breadth first: the shallow states, visited on
+	// almost every rune, then sit together in memory.
 	n := len(head)
-	a.fail = make([]int32, n)
-	a.denseOf = make([]int32, n)
-	a.first = make([]int32, n+1)
-	a.outIdx = make([]int32, n+1)
+	order := make([]int32, 1, n) // trie state of each automaton state
+	newID := make([]int32, n)
+	var buf []buildEdge
+	for q := 0; q < len(order); q++ {
+		newID[order[q]] = int32(q)
+		buf = children(order[q], buf)
+		for _, e := range buf {
+			order = append(order, e.to)
+		}
+	}
 	w := int(a.nsym)
+	a.nodes = make([]node, n)
 	a.edgeS = make([]uint16, 0, len(eSym))
 	a.edgeTo = make([]int32, 0, len(eSym))
-	var buf []buildEdge
-	for s := 0; s < n; s++ {
-		es := children(int32(s), buf)
+	for q, old := range order {
+		es := children(old, buf)
 		buf = es
-		a.first[s] = int32(len(a.edgeS))
-		a.denseOf[s] = -1
-		if len(es) >= denseMin || s == 0 {
-			a.denseOf[s] = int32(len(a.dense) / w)
+		nd := &a.nodes[q]
+		nd.dense = -1
+		nd.first = int32(len(a.edgeS))
+		if len(es) >= denseMin || q == 0 {
 			base := len(a.dense)
+			if base+w > math.MaxInt32 {
+				panic("match: automaton too large")
+			}
+			nd.dense = int32(base)
 			for i := 0; i < w; i++ {
 				a.dense = append(a.dense, -1)
 			}
 			for _, e := range es {
-				a.dense[base+int(e.sym)] = e.to
+				a.dense[base+int(e.sym)] = newID[e.to]
 			}
 			continue
 		}
 		for _, e := range es {
 			a.edgeS = append(a.edgeS, e.sym)
-			a.edgeTo = append(a.edgeTo, e.to)
+			a.edgeTo = append(a.edgeTo, newID[e.to])
 		}
+		nd.nedge = int32(len(es))
 	}
-	a.first[n] = int32(len(a.edgeS))
-	// Failure links, breadth first.
-	order := make([]int32, 0, n)
-	for e := head[0]; e >= 0; e = eNxt[e] {
-		order = append(order, eTo[e])
-	}
-	for q := 0; q < len(order); q++ {
-		s := order[q]
-		for e := head[s]; e >= 0; e = eNxt[e] {
-			sym, to := eSym[e], eTo[e]
-			f := a.fail[s]
+	// Failure links, in breadth-first (= numbering) order, so a parent's
+	// link is known before its children's. The root's children fail to
+	// the root.
+	for q, old := range order {
+		buf = children(old, buf)
+		for _, e := range buf {
+			to := newID[e.to]
+			if q == 0 {
+				continue
+			}
+			f := a.nodes[q].fail
 			for {
-				if t := a.next(f, sym); t >= 0 {
-					a.fail[to] = t
+				if t := a.next(f, e.sym); t >= 0 {
+					a.nodes[to].fail = t
 					break
 				}
 				if f == 0 {
 					break
 				}
-				f = a.fail[f]
+				f = a.nodes[f].fail
 			}
-			order = append(order, to)
 		}
 	}
 	// Outputs merged along failure links (a state's failure target comes
 	// earlier in breadth-first order).
 	out := make([][]int32, n)
-	for _, s := range order {
-		if len(own[s]) == 0 && len(out[a.fail[s]]) == 0 {
-			continue
+	for q, old := range order {
+		f := a.nodes[q].fail
+		switch {
+		case q == 0:
+			out[q] = own[old]
+		case len(own[old]) == 0:
+			out[q] = out[f] // shared, never appended to
+		default:
+			out[q] = append(append(make([]int32, 0, len(own[old])+len(out[f])), own[old]...), out[f]...)
 		}
-		if len(own[s]) == 0 {
-			out[s] = out[a.fail[s]] // shared, never appended to
-			continue
-		}
-		out[s] = append(append(make([]int32, 0, len(own[s])+len(out[a.fail[s]])), own[s]...), out[a.fail[s]]...)
 	}
 	total := 0
-	for s := 0; s < n; s++ {
-		total += len(out[s])
+	for q := range out {
+		total += len(out[q])
 	}
 	a.outPat = make([]int32, 0, total)
-	for s := 0; s < n; s++ {
-		a.outIdx[s+1] = a.outIdx[s] + int32(len(out[s]))
-		a.outPat = append(a.outPat, out[s]...)
+	for q := range out {
+		a.nodes[q].out, a.nodes[q].nout = int32(len(a.outPat)), int32(len(out[q]))
+		a.outPat = append(a.outPat, out[q]...)
 	}
 	return a
 }
@@ -213,10 +237,11 @@ func (a *automaton) sym(r rune) uint16 {
 
 // next returns the child of s on a symbol, or -1.
 func (a *automaton) next(s int32, sym uint16) int32 {
-	if row := a.denseOf[s]; row >= 0 {
-		return a.dense[int(row)*int(a.nsym)+int(sym)]
+	nd := &a.nodes[s]
+	if nd.dense >= 0 {
+		return a.dense[int(nd.dense)+int(sym)]
 	}
-	for i, hi := a.first[s], a.first[s+1]; i < hi; i++ {
+	for i, hi := nd.first, nd.first+nd.nedge; i < hi; i++ {
 		if es := a.edgeS[i]; es >= sym {
 			if es == sym {
 				return a.edgeTo[i]
@@ -230,7 +255,7 @@ func (a *automaton) next(s int32, sym uint16) int32 {
 // scan appends to hits every position where some pattern ends.
 func (a *automaton) scan(text []rune, hits []rawHit) []rawHit {
 	s := int32(0)
-	outIdx := a.outIdx
+	nodes := a.nodes
 	symLo := a.symLo
 	for i, r := range text {
 		var sym uint16
@@ -252,9 +277,9 @@ func (a *automaton) scan(text []rune, hits []rawHit) []rawHit {
 			if s == 0 {
 				break
 			}
-			s = a.fail[s]
+			s = nodes[s].fail
 		}
-		if outIdx[s+1] != outIdx[s] {
+		if nodes[s].nout != 0 {
 			hits = append(hits, rawHit{state: s, end: int32(i + 1)})
 		}
 	}
@@ -263,13 +288,14 @@ func (a *automaton) scan(text []rune, hits []rawHit) []rawHit {
 
 // outputs returns the pattern ids that end in a state.
 func (a *automaton) outputs(state int32) []int32 {
-	return a.outPat[a.outIdx[state]:a.outIdx[state+1]]
+	nd := &a.nodes[state]
+	return a.outPat[nd.out : nd.out+nd.nout]
 }
 
 // states returns the number of states.
-func (a *automaton) states() int { return len(a.fail) }
+func (a *automaton) states() int { return len(a.nodes) }
 
 // size returns the memory the tables take, in bytes.
 func (a *automaton) size() int {
-	return 2*(len(a.symLo)+len(a.edgeS)) + 4*(len(a.fail)+len(a.denseOf)+len(a.dense)+len(a.first)+len(a.edgeTo)+len(a.outIdx)+len(a.outPat))
+	return 2*(len(a.symLo)+len(a.edgeS)) + 24*len(a.nodes) + 4*(len(a.dense)+len(a.edgeTo)+len(a.outPat))
 }

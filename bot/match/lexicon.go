@@ -204,14 +204,21 @@ type Scratch struct {
 	not    []span
 	hear   []span
 	occ    []termOcc
-	head   []int32
+	// head is the last occurrence of each term (-1: none), the start of a
+	// list through termOcc.next; seen lists the terms with one, so a
+	// catalogue of many terms costs nothing for the terms a text lacks.
+	head []int32
+	seen []int32
 	// byTerm lists occurrence indexes grouped by term, each group sorted by
-	// position: term t's are byTerm[termAt[t]:termAt[t+1]].
+	// position: term t's are byTerm[termAt[t]:termAt[t]+termN[t]], for the
+	// terms in seen.
 	byTerm []int32
 	termAt []int32
+	termN  []int32
 	amt    []Occurrence // amounts, in source offsets
 	cand   []Found      // normalised offsets until the end of Find
 	found  []Found
+	merge  []Found
 	terms  []Occurrence
 }
 
@@ -236,13 +243,7 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 	sc.raw = lx.ac.scan(norm, sc.raw[:0])
 	sc.neg, sc.not, sc.hear = sc.neg[:0], sc.not[:0], sc.hear[:0]
 	sc.occ, sc.cand, sc.found, sc.terms, sc.amt = sc.occ[:0], sc.cand[:0], sc.found[:0], sc.terms[:0], sc.amt[:0]
-	if cap(sc.head) < lx.nterms {
-		sc.head = make([]int32, lx.nterms)
-	}
-	sc.head = sc.head[:lx.nterms]
-	for i := range sc.head {
-		sc.head[i] = -1
-	}
+	sc.resetTerms(lx.nterms)
 
 	for _, h := range sc.raw {
 		for _, pid := range lx.ac.outputs(h.state) {
@@ -261,8 +262,7 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 				case Signal:
 					sc.cand = append(sc.cand, Found{Signal: e.ID, Start: int(start), End: int(end), Rule: -1})
 				case Term:
-					sc.occ = append(sc.occ, termOcc{term: e.ID, start: start, end: end, next: sc.head[e.ID]})
-					sc.head[e.ID] = int32(len(sc.occ) - 1)
+					sc.addOcc(e.ID, start, end)
 				case Negator:
 					sc.neg = append(sc.neg, sp)
 				case NotNegator:
@@ -296,8 +296,9 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 	if len(sc.occ) > 0 || len(sc.neg) > 0 || len(sc.hear) > 0 {
 		sc.units, sc.clause, sc.sent = positions(sc.units, sc.clause, sc.sent, norm)
 	}
+	nPhrase := len(sc.cand)
 	if len(lx.rules) > 0 && len(sc.occ) > 0 {
-		sc.groupTerms(lx.nterms)
+		sc.groupTerms()
 		for ri := range lx.rules {
 			lx.matchRule(sc, int32(ri))
 		}
@@ -312,13 +313,7 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 		f.Start, f.End = sc.source(start, end)
 		sc.found = append(sc.found, f)
 	}
-	// Rules were matched after phrases: restore text order (insertion sort,
-	// the list is short and sort.Slice would allocate).
-	for i := 1; i < len(sc.found); i++ {
-		for j := i; j > 0 && sc.found[j].Start < sc.found[j-1].Start; j-- {
-			sc.found[j], sc.found[j-1] = sc.found[j-1], sc.found[j]
-		}
-	}
+	sc.found = sc.inTextOrder(sc.found, nPhrase)
 	for _, o := range sc.occ {
 		if int(o.term) >= len(lx.Entity) || !lx.Entity[o.term] {
 			continue
@@ -341,42 +336,103 @@ func (lx *Lexicon) gap() int32 {
 const maxRuleHits = 8
 
 // groupTerms sorts the occurrences into per-term groups ordered by position.
-func (sc *Scratch) groupTerms(nterms int) {
-	if cap(sc.termAt) < nterms+1 {
-		sc.termAt = make([]int32, nterms+1)
-	}
-	sc.termAt = sc.termAt[:nterms+1]
-	clear(sc.termAt)
-	for _, o := range sc.occ {
-		sc.termAt[o.term+1]++
-	}
-	for t := 1; t <= nterms; t++ {
-		sc.termAt[t] += sc.termAt[t-1]
-	}
+func (sc *Scratch) groupTerms() {
 	if cap(sc.byTerm) < len(sc.occ) {
 		sc.byTerm = make([]int32, len(sc.occ))
 	}
 	sc.byTerm = sc.byTerm[:len(sc.occ)]
-	// Fill using head as a cursor per term, then sort each group by start
-	// (insertion sort: groups arrive almost sorted, in scan order).
-	fill := sc.head[:nterms]
-	copy(fill, sc.termAt[:nterms])
-	for i, o := range sc.occ {
-		sc.byTerm[fill[o.term]] = int32(i)
-		fill[o.term]++
-	}
-	for t := 0; t < nterms; t++ {
-		g := sc.byTerm[sc.termAt[t]:sc.termAt[t+1]]
+	pos := int32(0)
+	for _, t := range sc.seen {
+		n := int32(0)
+		for i := sc.head[t]; i >= 0; i = sc.occ[i].next {
+			n++
+		}
+		sc.termAt[t], sc.termN[t] = pos, n
+		// The list runs backwards from the last occurrence; filled from
+		// the end, the group comes out in scan order, which is almost
+		// start order (insertion sort finishes it).
+		g := sc.byTerm[pos : pos+n]
+		j := n
+		for i := sc.head[t]; i >= 0; i = sc.occ[i].next {
+			j--
+			g[j] = i
+		}
 		for i := 1; i < len(g); i++ {
 			for j := i; j > 0 && sc.occ[g[j]].start < sc.occ[g[j-1]].start; j-- {
 				g[j], g[j-1] = g[j-1], g[j]
 			}
 		}
+		pos += n
 	}
 }
 
+// resetTerms readies the per-term lists for a lexicon of nterms terms,
+// touching only the terms the last text had.
+func (sc *Scratch) resetTerms(nterms int) {
+	for _, t := range sc.seen {
+		sc.head[t] = -1
+	}
+	sc.seen = sc.seen[:0]
+	if len(sc.head) != nterms {
+		sc.head = make([]int32, nterms)
+		for i := range sc.head {
+			sc.head[i] = -1
+		}
+		sc.termAt = make([]int32, nterms)
+		sc.termN = make([]int32, nterms)
+	}
+}
+
+// addOcc records an occurrence of term t.
+func (sc *Scratch) addOcc(t, start, end int32) {
+	if sc.head[t] < 0 {
+		sc.seen = append(sc.seen, t)
+	}
+	sc.occ = append(sc.occ, termOcc{term: t, start: start, end: end, next: sc.head[t]})
+	sc.head[t] = int32(len(sc.occ) - 1)
+}
+
+// inTextOrder sorts found by start: the first n (phrases, found in scan
+// order) are almost sorted, the rest (near rules, found rule by rule) are
+// few; each part is insertion sorted, then the two are merged.
+func (sc *Scratch) inTextOrder(found []Found, n int) []Found {
+	isort := func(fs []Found) {
+		for i := 1; i < len(fs); i++ {
+			for j := i; j > 0 && fs[j].Start < fs[j-1].Start; j-- {
+				fs[j], fs[j-1] = fs[j-1], fs[j]
+			}
+		}
+	}
+	a, b := found[:n], found[n:]
+	isort(a)
+	isort(b)
+	if len(b) == 0 || len(a) == 0 || a[len(a)-1].Start <= b[0].Start {
+		return found
+	}
+	// Merge from the back into found, keeping the rules' part aside.
+	sc.merge = append(sc.merge[:0], b...)
+	b = sc.merge
+	i, j, k := len(a)-1, len(b)-1, len(found)-1
+	for j >= 0 {
+		if i >= 0 && a[i].Start > b[j].Start {
+			found[k] = a[i]
+			i--
+		} else {
+			found[k] = b[j]
+			j--
+		}
+		k--
+	}
+	return found
+}
+
 // group returns term t's occurrence indexes, by position.
-func (sc *Scratch) group(t int32) []int32 { return sc.byTerm[sc.termAt[t]:sc.termAt[t+1]] }
+func (sc *Scratch) group(t int32) []int32 {
+	if sc.head[t] < 0 {
+		return nil
+	}
+	return sc.byTerm[sc.termAt[t] : sc.termAt[t]+sc.termN[t]]
+}
 
 // matchRule adds a candidate for occurrences of the rule's first term that
 // have the other terms within the window. Each other term's nearest
@@ -599,8 +655,7 @@ func (sc *Scratch) amounts(terms []int32) {
 			// "一个" or a lone "十" is no amount.
 			if unit && j-i >= 2 {
 				for _, t := range terms {
-					sc.occ = append(sc.occ, termOcc{term: t, start: int32(i), end: int32(j), next: sc.head[t]})
-					sc.head[t] = int32(len(sc.occ) - 1)
+					sc.addOcc(t, int32(i), int32(j))
 				}
 				k := j
 				if k < len(norm) && isUnit(norm[k]) {
@@ -620,8 +675,7 @@ func (sc *Scratch) amounts(terms []int32) {
 			j++
 		}
 		for _, t := range terms {
-			sc.occ = append(sc.occ, termOcc{term: t, start: int32(i), end: int32(j), next: sc.head[t]})
-			sc.head[t] = int32(len(sc.occ) - 1)
+			sc.addOcc(t, int32(i), int32(j))
 		}
 		// An amount as written: with a unit right after ("10w", "3万",
 		// "5k", "5000元") or a currency before.
