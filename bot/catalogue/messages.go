@@ -61,4 +61,16 @@ var MessageKeys = []string{
 	// telegram: the group watch switch (/watch) and the model's second look
 	"watch_on", "watch_on_hidden", "watch_off", "watch_status_on", "watch_status_off",
 	"model_closer_look",
+	// --- telegram adapter (moderation helper): groups, flood control, command menu ---
+	"tg_group_invite", "tg_group_intro", "tg_private_button", "tg_slow_down",
+	"cmd_check", "cmd_hotlines", "cmd_result", "cmd_back", "cmd_region", "cmd_lang", "cmd_help", "cmd_forget", "cmd_start",
+	// --- telegram adapter: moderators ---
+	"cmd_reload", "cmd_stats", "cmd_history", "cmd_reports", "cmd_mod", "mod_help", "mod_help_owner",
+	"mod_reload_no_dir", "mod_reload_live", "mod_reload_unchanged", "mod_reload_errors", "mod_reload_misses", "mod_more", "mod_none",
+	"mod_stats_header", "mod_stats_period", "mod_stats_levels", "mod_stats_categories", "mod_stats_scripts", "mod_stats_signals",
+	"mod_stats_pending", "mod_stats_empty", "mod_history_actions", "mod_history_versions", "mod_history_empty",
+	"mod_reports_none", "mod_report", "mod_report_evidence", "mod_pick_script", "mod_done_approved", "mod_done_rejected",
+	"mod_done_new_pattern", "mod_stale", "btn_mod_approve", "btn_mod_other", "btn_mod_reject", "btn_mod_new_pattern", "btn_mod_skip",
+	"btn_mod_category", "btn_mod_all", "btn_mod_prev", "btn_mod_next", "btn_mod_back",
+	"mod_usage", "mod_bad_id", "mod_added", "mod_removed", "mod_not_added", "mod_configured", "mod_list",
 }
