@@ -62,6 +62,10 @@ type Options struct {
 	// RetryBase and RetryMax bound the exponential backoff after network
 	// errors and 5xx answers. Defaults 500 ms and 30 s.
 	RetryBase, RetryMax time.Duration
+
+	// Moderation sets up the moderator commands (moderate.go); the zero
+	// value turns them off.
+	Moderation Moderation
 }
 
 // A Bot is scambot on Telegram: it turns updates into conversation events,
@@ -91,6 +95,8 @@ type Bot struct {
 
 	intake  atomic.Bool // Poll or RunWebhook is running
 	webhook webhookState
+
+	menus modMenus // moderators whose command menu is set (moderate.go)
 }
 
 // A Core hands out the conversation core to use for one update. A
@@ -193,14 +199,12 @@ func (b *Bot) Deliver(ctx context.Context) error {
 }
 
 // queueCommands sets the command menu in Chinese (language_code "zh") and
-// English (the default for every other language).
+// English (the default for every other language), described in the live
+// catalogue's messages.
 func (b *Bot) queueCommands() {
+	cat := b.core.Bot().Engine().Catalogue()
 	for _, lang := range []bot.Lang{bot.ZH, bot.EN} {
-		cmds := make([]tgbotapi.BotCommand, len(menuCommands))
-		for i, c := range menuCommands {
-			cmds[i] = tgbotapi.BotCommand{Command: c.name, Description: c.desc.Get(lang)}
-		}
-		cfg := tgbotapi.SetMyCommandsConfig{Commands: cmds}
+		cfg := tgbotapi.SetMyCommandsConfig{Commands: menu(cat, lang)}
 		if lang == bot.ZH {
 			cfg.LanguageCode = "zh"
 		}
@@ -245,19 +249,31 @@ func (b *Bot) handle(ctx context.Context, u *tgbotapi.Update) error {
 	var report *conversation.Report
 	switch in.act {
 	case actConverse:
+		// Moderator commands and review buttons, from moderators only;
+		// they leave the conversation alone.
+		var moderated bool
+		if moderated, err = b.moderate(ctx, &in, &c, now); err != nil {
+			return fmt.Errorf("update %d: %w", id, err)
+		}
+		if moderated {
+			break
+		}
 		result, report, err = b.converse(ctx, &in, &c, now)
+		if err == nil {
+			err = b.moderatorHelp(ctx, &in, &c)
+		}
 		if err != nil {
 			return fmt.Errorf("update %d: %w", id, err)
 		}
 	case actGroupInvite:
 		switch b.flood.check(in.userID, now) {
 		case floodOK:
-			c.Out = []OutMsg{b.groupMessage(in, textGroupInvite, kindInvite)}
+			c.Out = []OutMsg{b.groupMessage(in, msgGroupInvite, kindInvite)}
 		case floodWarn, floodIgnore:
 			b.m.throttled.Inc()
 		}
 	case actGroupJoined:
-		c.Out = []OutMsg{b.groupMessage(in, textGroupIntro, kindIntro)}
+		c.Out = []OutMsg{b.groupMessage(in, msgGroupIntro, kindIntro)}
 		b.log.Info("added to a group", "chat", b.hash(in.chatID), "chat_type", in.chatType)
 	case actGroupLeft, actBlocked:
 		n, err := b.store.DropOutbox(ctx, in.chatID)
@@ -319,7 +335,7 @@ func (b *Bot) converse(ctx context.Context, in *incoming, c *Commit, now time.Ti
 	case floodWarn:
 		b.m.throttled.Inc()
 		b.log.Info("flood control: asked a user to slow down", "chat", b.hash(in.chatID))
-		p := payload{Text: textSlowDown.Get(orZH(in.lang)), Kind: kindSlowDown}
+		p := payload{Text: b.core.Bot().Engine().Catalogue().Messages.Get(orZH(in.lang), msgSlowDown), Kind: kindSlowDown}
 		c.Out = []OutMsg{{ChatID: in.chatID, Priority: PriorityNormal, Payload: p.encode()}}
 		return nil, nil, nil
 	}
@@ -480,11 +496,12 @@ func (b *Bot) replies(in *incoming, sess Session, answered bool, rs []bot.Reply)
 // groupMessage is the one short message the bot writes in a group: no
 // question, nothing quoted, and a button that opens a private chat with
 // the checklist (t.me/<bot>?start=check).
-func (b *Bot) groupMessage(in incoming, text bot.L10n, kind string) OutMsg {
+func (b *Bot) groupMessage(in incoming, key string, kind string) OutMsg {
 	lang := orZH(in.lang)
+	msgs := b.core.Bot().Engine().Catalogue().Messages
 	p := payload{
-		Text: text.Get(lang),
-		KB:   [][]button{{{Text: textPrivateButton.Get(lang), URL: b.DeepLink("check")}}},
+		Text: msgs.Get(lang, key),
+		KB:   [][]button{{{Text: msgs.Get(lang, msgPrivateButton), URL: b.DeepLink("check")}}},
 		Kind: kind,
 	}
 	return OutMsg{ChatID: in.chatID, Priority: PriorityNormal, Payload: p.encode()}

@@ -17,8 +17,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/scambot/scambot/bot/catalogue"
-	"github.com/scambot/scambot/bot/conversation"
-	"github.com/scambot/scambot/bot/engine"
 	"github.com/scambot/scambot/bot/sqlite"
 	"github.com/scambot/scambot/bot/telegram"
 )
@@ -131,6 +129,10 @@ type serveTuning struct {
 	listening func(addr string)
 	// registry receives the metrics; nil makes a new one.
 	registry *prometheus.Registry
+	// watchInterval and watchQuiet override how often the content
+	// directory is looked at and how long it must be quiet before a reload
+	// (defaults 2 s and 1 s); a negative watchInterval turns the watch off.
+	watchInterval, watchQuiet time.Duration
 }
 
 // serve runs the bot until ctx is done. The shutdown order: the intake
@@ -206,7 +208,11 @@ func runBot(ctx context.Context, cfg Config, cat *catalogue.Catalogue, db *sqlit
 	opts.HashID = db.HashUser
 	opts.SessionTTL = cfg.SessionTTL
 	opts.Region = cfg.Region
-	b, err := telegram.New(api, tgStore{db}, telegram.Fixed(conversation.New(engine.New(cat))), opts)
+	// The bot answers with a live catalogue that moderators can reload
+	// (serve_moderate.go); each update takes one version.
+	holder, mod := liveCatalogue(ctx, cfg, cat, db, log.With("component", "catalogue"))
+	opts.Moderation = mod
+	b, err := telegram.New(api, tgStore{db}, holder, opts)
 	if err != nil {
 		return err
 	}
@@ -227,6 +233,9 @@ func runBot(ctx context.Context, cfg Config, cat *catalogue.Catalogue, db *sqlit
 		return b.Poll(gctx)
 	})
 	g.Go(func() error { return b.Deliver(schedCtx) })
+	if cfg.ContentDir != "" && tune.watchInterval >= 0 {
+		g.Go(func() error { return watchCatalogue(gctx, holder, db, log.With("component", "catalogue"), tune) })
+	}
 	g.Go(func() error { return db.RunExpiry(gctx, expiryInterval, cfg.SessionTTL, cfg.Retention) })
 	return g.Wait()
 }
