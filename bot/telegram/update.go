@@ -21,8 +21,10 @@ const (
 	actGroupLeft                 // the bot was removed from a group
 	actBlocked                   // a user blocked the bot in private
 	actUnblocked                 // a user unblocked the bot
-	actInline                    // an inline query: answer with no results (inline cards come later)
+	actInline                    // an inline query: answer with the warning cards that fit it (inline.go)
 	actAnswerOnly                // a callback query outside a private chat: answer it, nothing else
+	actWatch                     // /watch in a group: an administrator switches the group watch (watch.go)
+	actGroupText                 // other group messages: read only if the group watch is on (watch.go)
 )
 
 // An incoming is an update as the bot sees it: what to do, for which chat
@@ -44,6 +46,13 @@ type incoming struct {
 	queryID string
 	// msgID is the bot's message a callback button was pressed on.
 	msgID int
+	// langCode is the client's language code as sent (inline queries).
+	langCode string
+	// anonAdmin: an anonymous administrator wrote as the group itself.
+	anonAdmin bool
+	// model is the model's second look to ask for once the update is
+	// committed (model.go); nil for none.
+	model *modelJob
 }
 
 // The commands the bot answers in groups; any other command there is
@@ -72,8 +81,10 @@ func classify(u *tgbotapi.Update, me string, now time.Time) incoming {
 		in := incoming{act: actInline, kind: "inline_query", what: "inline", queryID: u.InlineQuery.ID}
 		if u.InlineQuery.From != nil {
 			in.userID = u.InlineQuery.From.ID
-			in.lang, _ = bot.ParseLang(u.InlineQuery.From.LanguageCode)
+			in.langCode = u.InlineQuery.From.LanguageCode
+			in.lang, _ = bot.ParseLang(in.langCode)
 		}
+		in.event = bot.Event{Kind: bot.EventText, Text: bot.Text(u.InlineQuery.Query), Lang: in.lang}
 		return in
 	case u.MyChatMember != nil:
 		return classifyMyChatMember(u.MyChatMember)
@@ -110,6 +121,9 @@ func (in *incoming) setChat(c *tgbotapi.Chat, from *tgbotapi.User) {
 func isGroup(chatType string) bool { return chatType == "group" || chatType == "supergroup" }
 
 func classifyMessage(m *tgbotapi.Message, me string, now time.Time) incoming {
+	if anon, ok := classifyAnonymous(m, me); ok {
+		return anon
+	}
 	in := incoming{kind: "message"}
 	in.setChat(m.Chat, m.From)
 	if m.From == nil || m.From.IsBot || m.Chat == nil {
@@ -121,13 +135,21 @@ func classifyMessage(m *tgbotapi.Message, me string, now time.Time) incoming {
 	case "private":
 	case "group", "supergroup":
 		switch {
+		case isCmd && !forOther && cmd == "watch":
+			in.act, in.what = actWatch, "command"
+			in.event = bot.Event{Kind: bot.EventCommand, Command: cmd, Args: args, Time: now, Lang: in.lang}
 		case isCmd && !forOther && groupCommands[cmd]:
 			in.act, in.what = actGroupInvite, "command"
 		case !isCmd && m.ReplyToMessage != nil && m.ReplyToMessage.From != nil &&
 			m.ReplyToMessage.From.IsBot && strings.EqualFold(m.ReplyToMessage.From.UserName, me):
 			in.act, in.what = actGroupInvite, "reply"
 		default:
-			in.act, in.what = actIgnore, "chatter"
+			// Read (in memory, never kept) only where the watch is on.
+			in.act, in.what = actGroupText, "chatter"
+			in.event = bot.Event{Kind: bot.EventText, Text: bot.Text(m.Text), Time: now, Lang: in.lang}
+			if m.Text == "" {
+				in.event.Text = bot.Text(m.Caption)
+			}
 		}
 		return in
 	default: // a channel
