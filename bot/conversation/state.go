@@ -6,6 +6,7 @@
 package conversation
 
 import (
+	"slices"
 	"time"
 
 	"github.com/scambot/scambot/bot"
@@ -81,3 +82,64 @@ func (s State) Fresh() State {
 
 // Active reports whether a check is in progress (for metrics).
 func (s State) Active() bool { return s.Phase == PhaseChecklist }
+
+// clean drops what a stored state names that the current catalogue does not
+// have. After a reload a question, answer, signal, script, organisation or
+// region may be gone, and a hand-edited or damaged row must not break a
+// conversation: what is unknown is forgotten, the rest goes on.
+func (b *Bot) clean(st State) State {
+	cat := b.cat
+	if l, ok := bot.ParseLang(string(st.Lang)); ok {
+		st.Lang = l
+	} else {
+		st.Lang, st.LangSet = "", false
+	}
+	if st.Region != "" && cat.Region(st.Region) == nil {
+		st.Region = ""
+	}
+	switch st.Phase {
+	case PhaseIdle, PhaseChecklist, PhaseResult, PhaseReportText, PhaseReportEvidence:
+	default:
+		st.Phase = PhaseIdle
+	}
+	known := func(q, a string) bool {
+		qq := cat.Question(q)
+		return qq != nil && qq.Answer(a) != nil
+	}
+	for q, a := range st.Answers {
+		if !known(q, a) {
+			// Copy before changing: the map may be shared with the caller.
+			answers := make(map[string]string, len(st.Answers))
+			for q, a := range st.Answers {
+				if known(q, a) {
+					answers[q] = a
+				}
+			}
+			st.Answers = answers
+			break
+		}
+	}
+	if slices.ContainsFunc(st.Asked, func(q string) bool { _, ok := st.Answers[q]; return !ok }) {
+		st.Asked = slices.DeleteFunc(slices.Clone(st.Asked), func(q string) bool { _, ok := st.Answers[q]; return !ok })
+	}
+	if st.Current != "" && cat.Question(st.Current) == nil {
+		st.Current = ""
+	}
+	if slices.ContainsFunc(st.Signals, func(h bot.SignalHit) bool { return cat.Signal(h.ID) < 0 }) {
+		st.Signals = slices.DeleteFunc(slices.Clone(st.Signals), func(h bot.SignalHit) bool { return cat.Signal(h.ID) < 0 })
+	}
+	if st.Org != "" && cat.Organisation(st.Org) == nil {
+		st.Org = ""
+	}
+	if st.Script != "" && cat.Script(st.Script) == nil {
+		st.Script = ""
+	}
+	if st.Category != "" && !st.Category.Valid() {
+		st.Category = ""
+	}
+	if st.Level < bot.Low || st.Level > bot.Critical {
+		st.Level = bot.Low
+	}
+	st.Seq = max(st.Seq, 0)
+	return st
+}

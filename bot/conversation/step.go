@@ -119,6 +119,10 @@ func (b *Bot) Step(st State, ev bot.Event) Outcome {
 	if st.V != Version {
 		st = State{V: Version, Lang: st.Lang, LangSet: st.LangSet, Region: st.Region}
 	}
+	st = b.clean(st)
+	// Quotes go back to the user and Telegram refuses invalid UTF-8.
+	ev.Text = bot.Text(strings.ToValidUTF8(string(ev.Text), "\uFFFD"))
+	ev.Args = strings.ToValidUTF8(ev.Args, "\uFFFD")
 	if st.Lang == "" && ev.Lang != "" {
 		st.Lang = ev.Lang
 	}
@@ -228,11 +232,16 @@ func (s *step) setRegion(code string) {
 
 // resume re-shows the current question, if one is waiting.
 func (s *step) resume() {
-	if s.st.Phase == PhaseChecklist && s.st.Current != "" {
-		if q := s.b.cat.Question(s.st.Current); q != nil {
-			s.ask(q)
-		}
+	if s.st.Phase != PhaseChecklist {
+		return
 	}
+	if q := s.b.cat.Question(s.st.Current); q != nil {
+		s.ask(q)
+		return
+	}
+	// The question waiting was removed by a catalogue reload: go on with
+	// the next one.
+	s.askNext()
 }
 
 func (s *step) hotlines() {
@@ -327,7 +336,7 @@ func (s *step) answer(id string) {
 
 func (s *step) stale() {
 	s.say(bot.ReplyMessage, s.msg("stale_choice"))
-	if !(s.st.Phase == PhaseChecklist && s.st.Current != "") {
+	if s.st.Phase != PhaseChecklist {
 		s.say(bot.ReplyMessage, s.msg("welcome"), s.menu()...)
 		return
 	}

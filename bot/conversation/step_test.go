@@ -313,3 +313,28 @@ func TestDetectLang(t *testing.T) {
 		}
 	}
 }
+
+// TestStateFromAnOlderCatalogue: a reload can remove a question, an answer,
+// a signal or a script that stored conversations still name. The
+// conversation forgets what is gone and goes on with a real question.
+func TestStateFromAnOlderCatalogue(t *testing.T) {
+	b := newBot(t)
+	st := conversation.State{
+		V: conversation.Version, Phase: conversation.PhaseChecklist, Current: "removed_question",
+		Answers: map[string]string{"removed_question": "yes", "who": "no_such_answer"},
+		Asked:   []string{"who", "removed_question"},
+		Signals: []bot.SignalHit{{ID: "removed_signal", Evidence: "x", Source: bot.FromText}},
+		Script:  "removed-script", Region: "ZZ", Seq: 3,
+	}
+	o := b.Step(st, choose("a:3:removed_question:yes"))
+	q := lastQuestion(t, o)
+	if o.State.Current == "" || o.State.Current == "removed_question" {
+		t.Fatalf("current question %q after a stale choice, want a real one (%q)", o.State.Current, q.Text)
+	}
+	if len(o.State.Answers) != 0 || len(o.State.Asked) != 0 || len(o.State.Signals) != 0 || o.State.Script != "" || o.State.Region != "" {
+		t.Fatalf("unknown names kept: %+v", o.State)
+	}
+	if st.Answers["removed_question"] != "yes" {
+		t.Fatal("the caller's map was changed")
+	}
+}
