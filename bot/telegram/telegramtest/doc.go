@@ -77,7 +77,13 @@
 //     characters gets MESSAGE_TOO_LONG.
 //   - answerInlineQuery: at most 50 results ("too many inline query results
 //     specified"), ids of 1-64 bytes (RESULT_ID_INVALID), unique
-//     (RESULT_ID_DUPLICATE), same deadline as callbacks.
+//     (RESULT_ID_DUPLICATE), same deadline as callbacks; each result's
+//     message text (an article needs one, "Input message content is not
+//     specified"), parse mode and length, an article's title, its reply
+//     markup (inline keyboards only, URL and callback_data checks); the
+//     button above the results (button.start_parameter or the older
+//     switch_pm_text and switch_pm_parameter: 1-64 characters of
+//     [A-Za-z0-9_-]), recorded in InlineAnswer.
 //   - setMyCommands, getMyCommands, deleteMyCommands: per scope and
 //     language_code; TDLib's trimming, leading "/" removal and length errors;
 //     BOT_COMMAND_INVALID for characters other than [a-z0-9_];

@@ -106,20 +106,29 @@ func (s *Server) answerInlineQuery(p params, _ []string) (*result, *apiError) {
 			return nil, badRequest("RESULT_ID_DUPLICATE")
 		}
 		ids[id] = true
+		if aerr := checkInlineResult(s, obj); aerr != nil {
+			return nil, aerr
+		}
 		raw, _ := json.Marshal(obj)
 		raws = append(raws, raw)
+	}
+	buttonText, start, aerr := resultsButton(p)
+	if aerr != nil {
+		return nil, aerr
 	}
 	id := strings.TrimSpace(p.str("inline_query_id"))
 	if aerr := s.takeQueryLocked(s.inline, id); aerr != nil {
 		return nil, aerr
 	}
 	s.inlineAnswers = append(s.inlineAnswers, InlineAnswer{
-		QueryID:    id,
-		Results:    raws,
-		NextOffset: p.str("next_offset"),
-		CacheTime:  p.integer("cache_time", 300, 0, 24*60*60),
-		IsPersonal: p.boolean("is_personal"),
-		Time:       s.now(),
+		QueryID:        id,
+		Results:        raws,
+		NextOffset:     p.str("next_offset"),
+		CacheTime:      p.integer("cache_time", 300, 0, 24*60*60),
+		IsPersonal:     p.boolean("is_personal"),
+		ButtonText:     buttonText,
+		StartParameter: start,
+		Time:           s.now(),
 	})
 	return ok(true)
 }

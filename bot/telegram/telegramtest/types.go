@@ -225,7 +225,12 @@ type InlineAnswer struct {
 	NextOffset string
 	CacheTime  int
 	IsPersonal bool
-	Time       time.Time
+	// ButtonText and StartParameter are the button above the results
+	// (button.start_parameter, or switch_pm_text and switch_pm_parameter);
+	// empty for none.
+	ButtonText     string
+	StartParameter string
+	Time           time.Time
 }
 
 // A BotCommand is one entry of setMyCommands.
