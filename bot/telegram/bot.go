@@ -66,6 +66,20 @@ type Options struct {
 	// Moderation sets up the moderator commands (moderate.go); the zero
 	// value turns them off.
 	Moderation Moderation
+
+	// Community keeps the group watch settings (watch.go); nil: /watch is
+	// ignored and group messages are never read.
+	Community CommunityStore
+	// WatchInterval is the least time between two warnings in a watched
+	// group. Default DefaultWatchInterval.
+	WatchInterval time.Duration
+	// Model is the optional second reader of free text (model.go); nil:
+	// no model. Run RunModel when it is set.
+	Model ModelReader
+	// ModelWorkers is how many model calls may run at once (default
+	// DefaultModelWorkers); ModelQueue how many texts may wait for one
+	// (default DefaultModelQueue; beyond it the second look is skipped).
+	ModelWorkers, ModelQueue int
 }
 
 // A Bot is scambot on Telegram: it turns updates into conversation events,
@@ -97,6 +111,9 @@ type Bot struct {
 	webhook webhookState
 
 	menus modMenus // moderators whose command menu is set (moderate.go)
+
+	watch watchState // group watch (watch.go)
+	model *modelPass // the model's second look (model.go); nil without a model
 }
 
 // A Core hands out the conversation core to use for one update. A
@@ -159,6 +176,10 @@ func New(api *Client, store Store, core Core, opts Options) (*Bot, error) {
 		opts:   opts,
 	}
 	b.sched = newScheduler(api, store, m, opts)
+	b.watch.init(opts)
+	if b.model, err = newModelPass(opts); err != nil {
+		return nil, err
+	}
 	if opts.Metrics != nil {
 		g := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "scambot_telegram_calls_pending",
@@ -289,10 +310,11 @@ func (b *Bot) handle(ctx context.Context, u *tgbotapi.Update) error {
 	case actUnblocked:
 		b.log.Info("user unblocked the bot", "chat", b.hash(in.chatID))
 	case actInline:
-		// Inline warning cards come later; until then, an empty answer
-		// stops the client's spinner.
-		b.sched.call(laneAnswer, "answerInlineQuery",
-			tgbotapi.InlineConfig{InlineQueryID: in.queryID, Results: []any{}, CacheTime: 60, IsPersonal: true}, now)
+		b.answerInline(&in, now)
+	case actWatch:
+		c.Out = b.watchCommand(ctx, &in, now)
+	case actGroupText:
+		c.Out = b.watchMessage(ctx, &in, now)
 	}
 	err = b.store.Commit(ctx, c)
 	if errors.Is(err, ErrDuplicate) {
@@ -304,8 +326,10 @@ func (b *Bot) handle(ctx context.Context, u *tgbotapi.Update) error {
 	}
 	if c.Forget {
 		b.sched.dropChat(in.chatID)
+		b.forgetCommunity(ctx, in.userID)
 		b.log.Info("user data forgotten", "chat", b.hash(in.chatID))
 	}
+	b.queueModel(in.model, id)
 	if result != nil {
 		b.m.assessments.WithLabelValues(result.Level.String()).Inc()
 	}
@@ -351,6 +375,7 @@ func (b *Bot) converse(ctx context.Context, in *incoming, c *Commit, now time.Ti
 	// catalogue versions within one assessment.
 	conv := b.core.Bot()
 	o := conv.Step(st, in.event)
+	in.model = b.modelJob(in, st, o)
 	if o.Forget {
 		c.Forget = true
 	} else {

@@ -133,6 +133,10 @@ type serveTuning struct {
 	// directory is looked at and how long it must be quiet before a reload
 	// (defaults 2 s and 1 s); a negative watchInterval turns the watch off.
 	watchInterval, watchQuiet time.Duration
+	// dbNow is the database's clock (row times, expiry); nil is time.Now.
+	dbNow func() time.Time
+	// expiryEvery overrides expiryInterval.
+	expiryEvery time.Duration
 }
 
 // serve runs the bot until ctx is done. The shutdown order: the intake
@@ -140,7 +144,7 @@ type serveTuning struct {
 // scheduler sends what it can within its drain budget; the HTTP server shuts
 // down; the database closes.
 func serve(ctx context.Context, cfg Config, cat *catalogue.Catalogue, log *slog.Logger, tune serveTuning) (err error) {
-	db, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{Logger: log.With("component", "sqlite")})
+	db, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{Logger: log.With("component", "sqlite"), Now: tune.dbNow})
 	if err != nil {
 		return err
 	}
@@ -208,6 +212,11 @@ func runBot(ctx context.Context, cfg Config, cat *catalogue.Catalogue, db *sqlit
 	opts.HashID = db.HashUser
 	opts.SessionTTL = cfg.SessionTTL
 	opts.Region = cfg.Region
+	opts.Community = tgCommunity{db}
+	opts.WatchInterval = cfg.WatchInterval
+	if model := newModel(cfg, cat, log, reg); model != nil {
+		opts.Model = model // the model's second look at free text, off the intake's path
+	}
 	// The bot answers with a live catalogue that moderators can reload
 	// (serve_moderate.go); each update takes one version.
 	holder, mod := liveCatalogue(ctx, cfg, cat, db, log.With("component", "catalogue"))
@@ -236,7 +245,12 @@ func runBot(ctx context.Context, cfg Config, cat *catalogue.Catalogue, db *sqlit
 	if cfg.ContentDir != "" && tune.watchInterval >= 0 {
 		g.Go(func() error { return watchCatalogue(gctx, holder, db, log.With("component", "catalogue"), tune) })
 	}
-	g.Go(func() error { return db.RunExpiry(gctx, expiryInterval, cfg.SessionTTL, cfg.Retention) })
+	g.Go(func() error { return b.RunModel(gctx) })
+	expiry := expiryInterval
+	if tune.expiryEvery > 0 {
+		expiry = tune.expiryEvery
+	}
+	g.Go(func() error { return db.RunExpiry(gctx, expiry, cfg.SessionTTL, cfg.Retention) })
 	return g.Wait()
 }
 
