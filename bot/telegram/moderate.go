@@ -680,7 +680,7 @@ func (b *Bot) parseModData(data string) (modAction, bool) {
 		return modAction{}, false
 	}
 	id, err := strconv.ParseInt(parts[1], 10, 64)
-	if err != nil || id <= 0 {
+	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != parts[1] {
 		return modAction{}, false
 	}
 	a := modAction{verb: parts[0], report: id, arg: parts[2]}
