@@ -96,7 +96,7 @@ func TestModeratorDataNeverCoreChoice(t *testing.T) {
 	}
 }
 
-func TestScriptRefs(t *testing.T) {
+func TestModeratorScriptRefs(t *testing.T) {
 	cat := embeddedCatalogue(t)
 	seen := map[string]string{}
 	for _, s := range cat.Scripts {
@@ -118,10 +118,10 @@ func testModReq(t *testing.T, lang bot.Lang) *modReq {
 	return &modReq{b: modTestBot(), lang: lang, cat: embeddedCatalogue(t), now: time.Now()}
 }
 
-// TestScriptKeyboardPages: the pages of all scripts list every script once,
+// TestModeratorScriptPages: the pages of all scripts list every script once,
 // every button fits Telegram's limits and parses back, and a page past the
 // end is refused.
-func TestScriptKeyboardPages(t *testing.T) {
+func TestModeratorScriptPages(t *testing.T) {
 	r := testModReq(t, bot.EN)
 	rep := FieldReport{ID: 77, Category: "fake_courier_compensation", Script: "courier-compensation-credit-loop"}
 	listed := map[string]int{}
@@ -184,7 +184,7 @@ func TestScriptKeyboardPages(t *testing.T) {
 	}
 }
 
-func TestDecisionKeyboard(t *testing.T) {
+func TestModeratorDecisionKeyboard(t *testing.T) {
 	r := testModReq(t, bot.ZH)
 	kb := r.decisionKeyboard(FieldReport{ID: 5, Category: "fake_courier_compensation", Script: "courier-compensation-credit-loop"})
 	var verbs []string
@@ -209,10 +209,10 @@ func TestDecisionKeyboard(t *testing.T) {
 	}
 }
 
-// TestReportTextKeepsUserText: a report's text is shown as written, even
+// TestModeratorReportText: a report's text is shown as written, even
 // when it contains a placeholder of the message around it, and long texts
 // are cut to fit one message.
-func TestReportTextKeepsUserText(t *testing.T) {
+func TestModeratorReportText(t *testing.T) {
 	r := testModReq(t, bot.EN)
 	text := r.reportText(FieldReport{ID: 9, Lang: "en", Text: "he said {script} and {level}", Evidence: "+86 138 0000 0000", Script: "x"}, 2)
 	if !strings.Contains(text, "he said {script} and {level}") || !strings.Contains(text, "+86 138 0000 0000") {
