@@ -1,7 +1,9 @@
 package telegram
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -115,5 +117,30 @@ func TestValidStartPayload(t *testing.T) {
 	}
 	if id := inlineID(strings.Repeat("x", 80)); len(id) > maxInlineResultID || id == inlineID(strings.Repeat("x", 81)) {
 		t.Errorf("inlineID of long ids = %q: want short and distinct", id)
+	}
+}
+
+// BenchmarkInlineResults is the work of one inline answer before it is
+// sent: searching the cards and building up to 50 results.
+func BenchmarkInlineResults(b *testing.B) {
+	srv := telegramtest.NewServer(b)
+	c, err := Dial(context.Background(), srv.Token(), srv.URL, srv.Client())
+	if err != nil {
+		b.Fatal(err)
+	}
+	bt, err := New(c, nil, Fixed(testCore(b)), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng := bt.core.Bot().Engine()
+	for _, q := range []string{"", "刷流水", "courier", "he asked me to buy gift cards and read the codes"} {
+		b.Run(fmt.Sprintf("query=%q", q), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, card := range conversation.SearchCards(eng, q, bot.EN, maxInlineResults) {
+					bt.inlineResult(card, "Check privately")
+				}
+			}
+		})
 	}
 }

@@ -250,3 +250,34 @@ func TestClassifyWatch(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkWatchMessage is the cost of one group message in a watched
+// group: the setting, the core's verdict, the interval claim (a scam
+// message) or nothing more (chatter).
+func BenchmarkWatchMessage(b *testing.B) {
+	srv := telegramtest.NewServer(b)
+	c, err := Dial(context.Background(), srv.Token(), srv.URL, srv.Client())
+	if err != nil {
+		b.Fatal(err)
+	}
+	com := newMemCommunity()
+	bt, err := New(c, nil, Fixed(testCore(b)), Options{Community: com})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	com.SetWatch(ctx, -1, true, time.Hour, 1)
+	for _, tc := range []struct{ name, text string }{
+		{"chatter", "大家好，今晚一起吃饭吗？周末去公园散步的可以报名。"},
+		{"scam", "兼职刷单，日结工资，先垫付后返佣金，加QQ群了解"},
+	} {
+		in := &incoming{act: actGroupText, chatID: -1, userID: 2, event: bot.Event{Kind: bot.EventText, Text: bot.Text(tc.text)}}
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(tc.text)))
+			for b.Loop() {
+				bt.watchMessage(ctx, in, t0)
+			}
+		})
+	}
+}
