@@ -40,6 +40,18 @@
 // short message and a button to a private chat (t.me/<bot>?start=check); it
 // never runs the checklist or quotes anyone there.
 //
+// # Communities and the model
+//
+// With Options.Community, a group's administrators (asked of Telegram with
+// getChatAdministrators) switch a group watch on with /watch on: scam-like
+// group messages then get one kind warning per Options.WatchInterval that
+// names the kind of scam and never quotes or names anyone (watch.go).
+// Inline queries ("@bot 刷流水") are answered with the catalogue's warning
+// cards, each with a deep link that opens the card in a private chat
+// (inline.go). With Options.Model, RunModel gives free text a second,
+// slower reading off the intake's path and sends a follow-up only when it
+// raises the level (model.go).
+//
 // Logs carry no message text, names or clear ids: chats and users appear as
 // Options.HashID(id).
 package telegram

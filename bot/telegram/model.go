@@ -160,7 +160,8 @@ func (b *Bot) queueModel(j *modelJob, updateID int64) {
 	case b.model.jobs <- *j:
 	default:
 		b.model.outcomes.WithLabelValues(modelDropped).Inc()
-		b.log.Warn("model queue full; second look skipped", "chat", b.hash(j.chatID))
+		// Counted; not logged one by one, since it happens in bursts.
+		b.log.Debug("model queue full; second look skipped", "chat", b.hash(j.chatID))
 	}
 }
 

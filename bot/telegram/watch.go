@@ -182,7 +182,6 @@ func (b *Bot) watchCommand(ctx context.Context, in *incoming, now time.Time) []O
 		return nil
 	}
 	if !ok {
-		b.m.throttled.Inc()
 		b.log.Info("/watch from someone who is not an administrator ignored", "chat", b.hash(in.chatID))
 		return nil
 	}
@@ -254,8 +253,7 @@ func (b *Bot) watchMessage(ctx context.Context, in *incoming, now time.Time) []O
 		return nil
 	}
 	if !ok {
-		b.m.throttled.Inc()
-		return nil
+		return nil // warned recently
 	}
 	b.log.Info("watch warning", "chat", b.hash(in.chatID), "level", reply.Level.String())
 	return []OutMsg{b.watchWarning(in.chatID, reply)}
