@@ -328,6 +328,12 @@ func TestServeReloadFromDirectory(t *testing.T) {
 	if strings.Contains(result(), markerTitle) {
 		t.Fatal("the marker shows before any reload")
 	}
+	// The moderator is in the middle of a check of their own; moderating
+	// must leave it where it is.
+	q := h.ask(mod, "/check")
+	if len(q) != 1 || !strings.Contains(q[0].Text, "(question 1)") {
+		t.Fatalf("the moderator's /check:%s", texts(q))
+	}
 
 	// Unchanged files: nothing to do.
 	if got := onlyText(t, "/reload", h.ask(mod, "/reload")); !strings.Contains(got, "Nothing to reload") {
@@ -387,6 +393,14 @@ func TestServeReloadFromDirectory(t *testing.T) {
 	hist := onlyText(t, "/history", h.ask(mod, "/history"))
 	if !strings.Contains(hist, v[0].Hash[:12]) || !strings.Contains(hist, modHash[:8]+" (reload)") || strings.Contains(hist, itoa(int(mod.ID))) {
 		t.Errorf("/history:\n%s", hist)
+	}
+	// After all that, the moderator's own checklist goes on at question 2.
+	_, data := currentQuestion(t, h.srv, mod.ID, q[0].MessageID)
+	if extra := h.press(mod, q[0].MessageID, answerFor(t, data)); len(extra) != 0 {
+		t.Errorf("answering the moderator's question 1 sent new messages:%s", texts(extra))
+	}
+	if text, _ := currentQuestion(t, h.srv, mod.ID, q[0].MessageID); !strings.Contains(text, "(question 2)") {
+		t.Errorf("the moderator's checklist after moderating: %q, want question 2", text)
 	}
 	h.checkLogs("81000001", "81000002", "芝麻")
 }
