@@ -68,6 +68,7 @@ var envVars = []struct {
 	{"SCAMBOT_LLM_BASE_URL", func(c *Config, v string) error { c.LLMBaseURL = v; return nil }},
 	{"SCAMBOT_LLM_API_KEY", func(c *Config, v string) error { c.LLMAPIKey = v; return nil }},
 	{"SCAMBOT_LLM_MODEL", func(c *Config, v string) error { c.LLMModel = v; return nil }},
+	{"SCAMBOT_LLM_TIMEOUT", func(c *Config, v string) (err error) { c.LLMTimeout, err = time.ParseDuration(v); return }},
 	{"SCAMBOT_MODERATORS", func(c *Config, v string) error {
 		ids, err := parseIDs(v)
 		c.Moderators = ids
