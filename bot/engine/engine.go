@@ -663,7 +663,15 @@ func (e *Engine) advise(sc *Scratch, top *catalogue.Script, org int, lang bot.La
 			add(msg.Get(lang, "advice_stop_sharing"))
 		}
 	}
-	if res.Level >= bot.Medium {
+	switch {
+	case res.Loss:
+		// Money or codes already moved: the steps above are the script now.
+		// The stage's own advice and checking with the company would only
+		// repeat them or come too late; what is left is the next trap and
+		// where to get help.
+		add(msg.Get(lang, "advice_recovery_scam"))
+		add(rt.adviceAntifraud[k])
+	case res.Level >= bot.Medium:
 		if res.Stage != nil && top != nil {
 			add(top.Stages[res.Stage.Index].Advice.Get(lang))
 		}
@@ -677,10 +685,7 @@ func (e *Engine) advise(sc *Scratch, top *catalogue.Script, org int, lang bot.La
 		if res.Level == bot.Medium {
 			add(msg.Get(lang, "advice_ask_family"))
 		}
-		if res.Loss {
-			add(msg.Get(lang, "advice_recovery_scam"))
-		}
-	} else {
+	default:
 		add(msg.Get(lang, "advice_low"))
 	}
 
