@@ -12,6 +12,7 @@ package engine
 
 import (
 	"math"
+	"slices"
 
 	"github.com/scambot/scambot/bot"
 	"github.com/scambot/scambot/bot/catalogue"
@@ -55,6 +56,10 @@ type regionTexts struct {
 	antifraud, police [2][]bot.Hotline
 	adviceAntifraud   [2]string
 	advicePolice      [2]string
+	// home marks the scripts told in this region (or in every region):
+	// among scripts that fit alike, those come first, so a Hong Kong user
+	// gets the Hong Kong telling, with its numbers, not Singapore's.
+	home []bool
 }
 
 type orgTexts struct {
@@ -124,6 +129,10 @@ func New(cat *catalogue.Catalogue) *Engine {
 			if hs := rt.police[k]; len(hs) > 0 {
 				rt.advicePolice[k] = msg.Get(lang, "advice_call_police_now", "number", hs[0].Number)
 			}
+		}
+		rt.home = make([]bool, len(cat.Scripts))
+		for si, sc := range cat.Scripts {
+			rt.home[si] = len(sc.Regions) == 0 || slices.Contains(sc.Regions, r.Code)
 		}
 		e.regions[r.Code] = rt
 	}
@@ -266,6 +275,25 @@ func (sc *Scratch) add(i int, src bot.Source, evidence string) {
 // Assess scores the input. The result is owned by sc and valid until its
 // next use; call Clone to keep it.
 func (e *Engine) Assess(sc *Scratch, in Input) *bot.Assessment {
+	if len(in.Extra) == 0 {
+		return e.assess(sc, in)
+	}
+	// The model can raise the result, never lower it: whatever it claims
+	// (a benign sign, a signal that moves the ranking), the text's own
+	// reading is the floor.
+	extra := in.Extra
+	in.Extra = nil
+	a := e.assess(sc, in)
+	level, score := a.Level, a.Score
+	in.Extra = extra
+	if a = e.assess(sc, in); a.Level > level || a.Level == level && a.Score >= score {
+		return a
+	}
+	in.Extra = nil
+	return e.assess(sc, in)
+}
+
+func (e *Engine) assess(sc *Scratch, in Input) *bot.Assessment {
 	cat := e.cat
 	n := len(cat.Signals)
 	sc.reset(n, len(cat.Scripts))
@@ -346,9 +374,10 @@ func (e *Engine) Assess(sc *Scratch, in Input) *bot.Assessment {
 		}
 		sc.order = kept
 	}
-	// The model only adds, after benign signs have had their say.
+	// The model only adds, after benign signs have had their say, and
+	// only signs of a scam: it cannot vouch for anything.
 	for _, h := range in.Extra {
-		if i := cat.Signal(h.ID); i >= 0 && !sc.decided[i] {
+		if i := cat.Signal(h.ID); i >= 0 && !sc.decided[i] && cat.Signals[i].Kind != catalogue.Benign {
 			sc.add(i, bot.FromModel, h.Evidence)
 		}
 	}
@@ -443,7 +472,7 @@ func (e *Engine) Assess(sc *Scratch, in Input) *bot.Assessment {
 
 	// 4. Rank scripts: an anchored pretext first, then an anchored step,
 	// then the rest; by fit within each tier.
-	e.sortScripts(sc)
+	e.sortScripts(sc, e.regions[region].home)
 	res.Category = bot.CategoryNone
 	var top *catalogue.Script
 	if len(sc.rank) > 0 && res.Level >= bot.Medium {
@@ -524,7 +553,11 @@ func (e *Engine) tier(sc *Scratch, si int) int {
 
 // sortScripts orders sc.rank by tier, then fit, then catalogue order. An
 // insertion sort: the list is short and sort.Slice would allocate.
-func (e *Engine) sortScripts(sc *Scratch) {
+// homeMargin is how much better a script from another region must fit to
+// stay above the same category's telling in the user's region.
+const homeMargin = 0.05
+
+func (e *Engine) sortScripts(sc *Scratch, home []bool) {
 	for _, si := range sc.rank {
 		sc.tiers[si] = int8(e.tier(sc, si))
 	}
@@ -552,6 +585,20 @@ func (e *Engine) sortScripts(sc *Scratch) {
 	for i := 1; i < len(r); i++ {
 		for j := i; j > 0 && less(r[j], r[j-1]); j-- {
 			r[j], r[j-1] = r[j-1], r[j]
+		}
+	}
+	// The same scam told in the user's own region, fitting almost as
+	// well, goes first: a Hong Kong user gets the Hong Kong telling, with
+	// its numbers, not Singapore's. The category does not change.
+	if len(r) > 1 && !home[r[0]] {
+		top := e.cat.Scripts[r[0]]
+		for i := 1; i < len(r); i++ {
+			si := r[i]
+			if home[si] && e.cat.Scripts[si].Category == top.Category && sc.fit[r[0]]-sc.fit[si] < homeMargin {
+				copy(r[1:i+1], r[:i])
+				r[0] = si
+				break
+			}
 		}
 	}
 }
