@@ -209,6 +209,14 @@ type Scratch struct {
 	// catalogue of many terms costs nothing for the terms a text lacks.
 	head []int32
 	seen []int32
+	// hits are every term occurrence of the scan; only those a rule or
+	// Terms can use become occurrences (occ). present and needed mark
+	// terms for the current Find (equal to gen), so nothing is cleared.
+	hits    []termOcc
+	present []uint32
+	needed  []uint32
+	gen     uint32
+	full    []int32 // rules all of whose terms occur
 	// byTerm lists occurrence indexes grouped by term, each group sorted by
 	// position: term t's are byTerm[termAt[t]:termAt[t]+termN[t]], for the
 	// terms in seen.
@@ -262,7 +270,7 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 				case Signal:
 					sc.cand = append(sc.cand, Found{Signal: e.ID, Start: int(start), End: int(end), Rule: -1})
 				case Term:
-					sc.addOcc(e.ID, start, end)
+					sc.hit(e.ID, start, end)
 				case Negator:
 					sc.neg = append(sc.neg, sp)
 				case NotNegator:
@@ -274,6 +282,7 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 		}
 	}
 	sc.amounts(lx.AmountTerms)
+	sc.selectTerms(lx)
 	// A negator inside a longer non-negating word is not a negator.
 	if len(sc.not) > 0 {
 		keep := sc.neg[:0]
@@ -297,10 +306,10 @@ func (lx *Lexicon) Find(sc *Scratch, text string) []Found {
 		sc.units, sc.clause, sc.sent = positions(sc.units, sc.clause, sc.sent, norm)
 	}
 	nPhrase := len(sc.cand)
-	if len(lx.rules) > 0 && len(sc.occ) > 0 {
+	if len(sc.full) > 0 {
 		sc.groupTerms()
-		for ri := range lx.rules {
-			lx.matchRule(sc, int32(ri))
+		for _, ri := range sc.full {
+			lx.matchRule(sc, ri)
 		}
 	}
 	for i := range sc.cand {
@@ -372,7 +381,7 @@ func (sc *Scratch) resetTerms(nterms int) {
 	for _, t := range sc.seen {
 		sc.head[t] = -1
 	}
-	sc.seen = sc.seen[:0]
+	sc.seen, sc.hits, sc.full = sc.seen[:0], sc.hits[:0], sc.full[:0]
 	if len(sc.head) != nterms {
 		sc.head = make([]int32, nterms)
 		for i := range sc.head {
@@ -380,7 +389,48 @@ func (sc *Scratch) resetTerms(nterms int) {
 		}
 		sc.termAt = make([]int32, nterms)
 		sc.termN = make([]int32, nterms)
+		sc.present = make([]uint32, nterms)
+		sc.needed = make([]uint32, nterms)
+		sc.gen = 0
 	}
+	if sc.gen++; sc.gen == 0 {
+		clear(sc.present)
+		clear(sc.needed)
+		sc.gen = 1
+	}
+}
+
+// selectTerms keeps the term occurrences something will read: those of
+// the rules all of whose terms occur, and of entity terms. A story of 500
+// characters holds a thousand term occurrences, most of them common words
+// of rules that cannot match; grouping only the rest saves most of the
+// rule matcher's work.
+func (sc *Scratch) selectTerms(lx *Lexicon) {
+	g := sc.gen
+rules:
+	for ri := range lx.rules {
+		r := &lx.rules[ri]
+		for _, t := range r.Terms {
+			if sc.present[t] != g {
+				continue rules
+			}
+		}
+		sc.full = append(sc.full, int32(ri))
+		for _, t := range r.Terms {
+			sc.needed[t] = g
+		}
+	}
+	for _, o := range sc.hits {
+		if sc.needed[o.term] == g || int(o.term) < len(lx.Entity) && lx.Entity[o.term] {
+			sc.addOcc(o.term, o.start, o.end)
+		}
+	}
+}
+
+// hit notes an occurrence of term t for selectTerms.
+func (sc *Scratch) hit(t, start, end int32) {
+	sc.hits = append(sc.hits, termOcc{term: t, start: start, end: end})
+	sc.present[t] = sc.gen
 }
 
 // addOcc records an occurrence of term t.
@@ -655,7 +705,7 @@ func (sc *Scratch) amounts(terms []int32) {
 			// "一个" or a lone "十" is no amount.
 			if unit && j-i >= 2 {
 				for _, t := range terms {
-					sc.addOcc(t, int32(i), int32(j))
+					sc.hit(t, int32(i), int32(j))
 				}
 				k := j
 				if k < len(norm) && isUnit(norm[k]) {
@@ -675,7 +725,7 @@ func (sc *Scratch) amounts(terms []int32) {
 			j++
 		}
 		for _, t := range terms {
-			sc.addOcc(t, int32(i), int32(j))
+			sc.hit(t, int32(i), int32(j))
 		}
 		// An amount as written: with a unit right after ("10w", "3万",
 		// "5k", "5000元") or a currency before.
