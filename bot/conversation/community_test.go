@@ -3,6 +3,7 @@ package conversation_test
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/scambot/scambot/bot"
 	"github.com/scambot/scambot/bot/conversation"
@@ -112,6 +113,38 @@ func TestWatchVerdict(t *testing.T) {
 		}
 		if warn && (strings.Contains(r.Text, "vx") || strings.Contains(r.Text, "TikTok") || len(r.Choices) != 1) {
 			t.Errorf("warning %q quotes the message or lacks its button", r.Text)
+		}
+	}
+}
+
+// TestCardsReadWell: every script's card, in both languages, is short and
+// its summary is either a whole sentence or cut where a reader would pause
+// (a comma or, in English, between words), never in the middle of a word.
+func TestCardsReadWell(t *testing.T) {
+	b := newBot(t)
+	cat := b.Engine().Catalogue()
+	for _, s := range cat.Scripts {
+		for _, lang := range []bot.Lang{bot.ZH, bot.EN} {
+			card := conversation.CardText(cat, s, lang)
+			if n := len([]rune(card)); n > 360 {
+				t.Errorf("%s/%s: card of %d characters", s.ID, lang, n)
+			}
+			summary := s.Summary.Get(lang)
+			i := strings.Index(card, "…")
+			if i < 0 {
+				continue
+			}
+			// The text before the ellipsis is a prefix of the summary,
+			// and the summary goes on with a pause or a space there.
+			line := card[strings.LastIndex(card[:i], "\n")+1 : i]
+			rest, ok := strings.CutPrefix(summary, line)
+			if !ok {
+				t.Errorf("%s/%s: %q is not the start of the summary", s.ID, lang, line)
+				continue
+			}
+			if r, _ := utf8.DecodeRuneInString(rest); !strings.ContainsRune(" ，、,：:", r) {
+				t.Errorf("%s/%s: summary cut mid-phrase: %q|%q", s.ID, lang, line, rest)
+			}
 		}
 	}
 }

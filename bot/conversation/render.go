@@ -119,13 +119,15 @@ func CardText(cat *catalogue.Catalogue, s *catalogue.Script, lang bot.Lang) stri
 }
 
 // firstSentence cuts a summary to its first sentence, and to at most about
-// 80 Chinese characters or 130 English ones.
+// 80 Chinese characters or 130 English ones: a longer sentence is cut at
+// its last comma (or, in English, word) before the limit, never mid-word.
 func firstSentence(s string, lang bot.Lang) string {
 	limit := 80
 	if lang == bot.EN {
 		limit = 130
 	}
 	n := 0
+	clause, word := -1, -1 // byte offsets where a cut reads well
 	for i, r := range s {
 		n++
 		switch r {
@@ -141,9 +143,20 @@ func firstSentence(s string, lang bot.Lang) string {
 			if i+1 == len(s) || s[i+1] == ' ' {
 				return s[:i] + "."
 			}
+		case '，', '、', ',', '：', ':':
+			clause = i
+		case ' ':
+			word = i
 		}
 		if n >= limit {
-			return strings.TrimSpace(s[:i]) + "…"
+			cut := i
+			switch {
+			case clause > len(s[:i])/2:
+				cut = clause
+			case word > 0:
+				cut = word
+			}
+			return strings.TrimSpace(s[:cut]) + "…"
 		}
 	}
 	return s
