@@ -724,16 +724,22 @@ func (sc *Scratch) amounts(terms []int32) {
 		for j < len(norm) && (isDigitRune(norm[j]) || norm[j] == '.' && j+1 < len(norm) && isDigitRune(norm[j+1])) {
 			j++
 		}
-		for _, t := range terms {
-			sc.hit(t, int32(i), int32(j))
-		}
 		// An amount as written: with a unit right after ("10w", "3万",
 		// "5k", "5000元") or a currency before.
 		k := j
 		if k < len(norm) && isUnit(norm[k]) {
 			k++
+		} else if k+1 < len(norm) && norm[k] == ' ' && norm[k+1] >= 0x80 && isUnit(norm[k+1]) {
+			k += 2 // "5000元": the normaliser spaces digits from Chinese
 		}
 		cur := currencyBefore(sc, i)
+		if k == j && cur == 0 && sc.notMoney(i, j) {
+			i = j
+			continue
+		}
+		for _, t := range terms {
+			sc.hit(t, int32(i), int32(j))
+		}
 		if k > j || cur > 0 || j-i >= 3 {
 			s, e := sc.source(int32(i), int32(k))
 			sc.amt = append(sc.amt, Occurrence{Start: s - cur, End: e})
@@ -741,6 +747,42 @@ func (sc *Scratch) amounts(terms []int32) {
 		i = j
 	}
 }
+
+// notMoney reports whether the digits norm[i:j], with no currency or unit,
+// are a time, a date, a duration or a long number (a phone, an account, a
+// tracking number): "between 2pm and 4pm", "3点", "14:30", "2024年",
+// "3 days", "a code 8812 3345 901". Rules that want a sum of money must not
+// fire on them.
+func (sc *Scratch) notMoney(i, j int) bool {
+	if j-i >= 7 {
+		return true
+	}
+	_, e := sc.source(int32(i), int32(j))
+	rest := strings.TrimLeft(sc.text[e:], " ")
+	if j-i <= 2 && len(rest) >= 3 && (rest[0] == ':' || rest[0] == '.') && isDigit(rest[1]) && isDigit(rest[2]) && (len(rest) == 3 || !isDigit(rest[3])) {
+		return true // 14:30, 2.30 pm is read below as well
+	}
+	for _, w := range timeWords {
+		if len(rest) >= len(w) && strings.EqualFold(rest[:len(w)], w) {
+			if w[0] < 0x80 && len(rest) > len(w) && isASCIILetter(rest[len(w)]) {
+				continue // "5 amazing" is no time
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// timeWords follow a number that is a time, a date or a duration.
+var timeWords = []string{
+	"am", "pm", "a.m", "p.m", "o'clock", "oclock",
+	"days", "day", "hours", "hour", "hrs", "hr", "minutes", "minute", "mins", "min", "seconds", "secs",
+	"weeks", "week", "months", "month", "years", "year", "yrs",
+	"st ", "nd ", "rd ", "th ",
+	"点", "點", "时", "時", "分钟", "分鐘", "秒", "号", "號", "日", "月", "年", "天", "周", "週", "个月", "個月", "小时", "小時", "岁", "歲",
+}
+
+func isASCIILetter(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' }
 
 // Counts reports the work of the last Find: automaton hits, term
 // occurrences and candidate signals. Benchmarks use it to explain costs.
