@@ -85,15 +85,15 @@ func TestTimesAndLongNumbersAreNoAmounts(t *testing.T) {
 	lx := testLexicon(t)
 	var sc Scratch
 	for text, want := range map[string]string{
-		"courier comes between 2pm and 4pm":     "",
-		"delivery at 14:30 or 9.15 am":          "",
-		"明天下午3点到5点派送，12月8号":                   "",
-		"wait 3 days, then 2 weeks":             "",
-		"call 91234567 or 0123456789":           "",
-		"he asked me to pay 3000 now":           "3000",
-		"转了5000元，又转了$50":                       "5000元|$50",
-		"RM 300 first, then 2 more transfers":   "RM 300",
-		"2024年被骗了三万":                           "三万",
+		"courier comes between 2pm and 4pm":      "",
+		"delivery at 14:30 or 9.15 am":           "",
+		"明天下午3点到5点派送，12月8号":                      "",
+		"wait 3 days, then 2 weeks":              "",
+		"call 91234567 or 0123456789":            "",
+		"he asked me to pay 3000 now":            "3000",
+		"转了5000元，又转了$50":                         "5000元|$50",
+		"RM 300 first, then 2 more transfers":    "RM 300",
+		"2024年被骗了三万":                             "三万",
 		"my OTP is 482913, he wants 500 dollars": "482913|500",
 	} {
 		lx.Find(&sc, text)
