@@ -424,8 +424,10 @@ func (e *Engine) assess(sc *Scratch, in Input) *bot.Assessment {
 			}
 		}
 		sc.pretext[si] = 1 - missPretext
-		if missNoLoss == 1 {
-			miss = 1 // only loss signals: "I paid" alone is no scam
+		if 1-missNoLoss < lossContext {
+			// "I paid" alone, or with a mere cue ("my son"), is no scam:
+			// money moved weighs only when the rest fits.
+			miss = missNoLoss
 		}
 		sc.fit[si] = 1 - miss
 		best = math.Max(best, 1-miss)
@@ -553,6 +555,10 @@ func (e *Engine) tier(sc *Scratch, si int) int {
 
 // sortScripts orders sc.rank by tier, then fit, then catalogue order. An
 // insertion sort: the list is short and sort.Slice would allocate.
+// lossContext is how well the rest of a story must fit a script before
+// money already moved weighs in it.
+const lossContext = 0.05
+
 // homeMargin is how much better a script from another region must fit to
 // stay above the same category's telling in the user's region.
 const homeMargin = 0.05
