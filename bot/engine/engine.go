@@ -553,8 +553,6 @@ func (e *Engine) tier(sc *Scratch, si int) int {
 	return 0
 }
 
-// sortScripts orders sc.rank by tier, then fit, then catalogue order. An
-// insertion sort: the list is short and sort.Slice would allocate.
 // lossContext is how well the rest of a story must fit a script before
 // money already moved weighs in it.
 const lossContext = 0.05
@@ -563,6 +561,8 @@ const lossContext = 0.05
 // stay above the same category's telling in the user's region.
 const homeMargin = 0.05
 
+// sortScripts orders sc.rank by tier, then fit, then catalogue order. An
+// insertion sort: the list is short and sort.Slice would allocate.
 func (e *Engine) sortScripts(sc *Scratch, home []bool) {
 	for _, si := range sc.rank {
 		sc.tiers[si] = int8(e.tier(sc, si))
