@@ -202,13 +202,15 @@ func (s *Server) takeFailure(method string) *Failure {
 func (s *Server) inject(w http.ResponseWriter, call *Call, f *Failure) {
 	switch {
 	case f.Drop:
+		// Record first: once the connection closes the client goes on,
+		// and its next call must not be recorded before this one.
+		call.Status = 0
+		s.record(call, false)
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
 				_ = conn.Close()
 			}
 		}
-		call.Status = 0
-		s.record(call, false)
 	case f.RawBody != "":
 		ct := f.RawContentType
 		if ct == "" {
