@@ -215,3 +215,26 @@ func TestLossPutsPoliceFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestNegationStopsAtATurn: "he didn't ask for money, but ..." denies the
+// first part only.
+func TestNegationStopsAtATurn(t *testing.T) {
+	e := loadEngine(t)
+	var sc engine.Scratch
+	for _, tc := range []struct {
+		text string
+		lang bot.Lang
+	}{
+		{"He didn't ask for money but told me to install AnyDesk and share my screen", bot.EN},
+		{"他没让我转账但是让我下载了一个会议App共享屏幕", bot.ZH},
+	} {
+		a := e.Assess(&sc, engine.Input{Text: tc.text, Lang: tc.lang})
+		found := false
+		for _, h := range a.Signals {
+			found = found || h.ID == "screen_share"
+		}
+		if !found || a.Level < bot.High {
+			t.Errorf("%q: level %s, signals %v; want the screen share after the turn read", tc.text, a.Level, a.Signals)
+		}
+	}
+}

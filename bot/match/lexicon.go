@@ -3,6 +3,7 @@ package match
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -645,6 +646,29 @@ func (sc *Scratch) source(start, end int32) (int, int) {
 	return s, e
 }
 
+// turns are the words that turn a sentence ("but", "但是"): a negation
+// before one does not reach past it. "And" is not one: "I did not
+// download it and share my screen" denies both.
+var turns = [][]rune{[]rune("but"), []rune("however"), []rune("yet"), []rune("但是"), []rune("可是"), []rune("不过"), []rune("结果"), []rune("后来"), []rune("然后"), []rune("但"), []rune("可")}
+
+// turnsAt reports whether a turning word starts at norm[i] (English: a
+// whole word; Chinese: the characters).
+func turnsAt(norm []rune, i int) bool {
+	for _, w := range turns {
+		if i+len(w) > len(norm) || !slices.Equal(norm[i:i+len(w)], w) {
+			continue
+		}
+		if w[0] < 0x80 && i+len(w) < len(norm) && isAlnumRune(norm[i+len(w)]) {
+			continue // "butter", "yeti"
+		}
+		if w[0] == '可' && i+1 < len(norm) && (norm[i+1] == '以' || norm[i+1] == '能' || norm[i+1] == '疑') {
+			continue // 可以, 可能, 可疑 are no turn
+		}
+		return true
+	}
+	return false
+}
+
 // positions fills, for each rune of norm, the index of its unit (one
 // non-ASCII letter or one ASCII word), of its clause and of its sentence.
 func positions(units, clauses, sents []int32, norm []rune) ([]int32, []int32, []int32) {
@@ -660,8 +684,14 @@ func positions(units, clauses, sents []int32, norm []rune) ([]int32, []int32, []
 		switch {
 		case r >= 0x80:
 			u++
+			if turnsAt(norm, i) {
+				c++ // "他没让我转账，但是发了链接": the negation ends here
+			}
 		case alnum && !prevAlnum:
 			u++
+			if turnsAt(norm, i) {
+				c++
+			}
 		case r == ClauseSep:
 			c++
 		case r == SentenceSep && !(prevAlnum && i+1 < n && isDigitRune(norm[i+1])):
