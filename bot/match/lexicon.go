@@ -654,6 +654,11 @@ var turns = [][]rune{[]rune("but"), []rune("however"), []rune("yet"), []rune("�
 // turnsAt reports whether a turning word starts at norm[i] (English: a
 // whole word; Chinese: the characters).
 func turnsAt(norm []rune, i int) bool {
+	switch norm[i] {
+	case 'b', 'h', 'y', '但', '可', '不', '结', '后', '然':
+	default:
+		return false
+	}
 	for _, w := range turns {
 		if i+len(w) > len(norm) || !slices.Equal(norm[i:i+len(w)], w) {
 			continue
