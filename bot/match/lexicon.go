@@ -808,9 +808,12 @@ func (sc *Scratch) notMoney(i, j int) bool {
 	return false
 }
 
-// timeWords follow a number that is a time, a date or a duration.
+// timeWords follow a number that is a time, a date, a duration, a count
+// or a rate, not a sum: "6-digit code", "12% returns". ("3 times" stays:
+// "they reimburse me 3 times" is the compensation hook.)
 var timeWords = []string{
-	"am", "pm", "a.m", "p.m", "o'clock", "oclock",
+	"am", "pm", "a.m", "p.m", "o'clock", "oclock", "-digit", "digit", "%", "percent", "per cent",
+	"stars", "star", "pcs", "pieces", "people", "persons",
 	"days", "day", "hours", "hour", "hrs", "hr", "minutes", "minute", "mins", "min", "seconds", "secs",
 	"weeks", "week", "months", "month", "years", "year", "yrs",
 	"st ", "nd ", "rd ", "th ",

@@ -106,3 +106,31 @@ func TestTimesAndLongNumbersAreNoAmounts(t *testing.T) {
 		}
 	}
 }
+
+func TestCountsAndRatesAreNoAmounts(t *testing.T) {
+	lx := testLexicon(t)
+	var sc Scratch
+	for text, want := range map[string]string{
+		"send him the 6-digit code":       "",
+		"it shows 12% returns, 8 percent": "",
+		"they pay back 3 times, $300":     "$300",
+	} {
+		lx.Find(&sc, text)
+		var got []string
+		for _, a := range sc.Amounts() {
+			got = append(got, text[a.Start:a.End])
+		}
+		if strings.Join(got, "|") != want {
+			t.Errorf("amounts in %q = %q, want %q", text, got, want)
+		}
+	}
+}
+
+func TestStemKeepsDoubleE(t *testing.T) {
+	for in, want := range map[string]string{"payee": "payee", "payees": "payee", "employee": "employee", "fees": "fee", "transferred": "transfer", "shared": "shar", "pay": "pay"} {
+		w := []rune(in)
+		if got := string(w[:stem(w)]); got != want {
+			t.Errorf("stem(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

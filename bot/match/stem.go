@@ -41,8 +41,8 @@ func stemOnce(w []rune) int {
 		return undouble(w, n-2)
 	case ends("s") && !ends("ss") && !ends("us") && !ends("is") && n-1 >= 3:
 		return n - 1
-	case ends("e") && n-1 >= 3:
-		return n - 1
+	case ends("e") && !ends("ee") && n-1 >= 3:
+		return n - 1 // "payee", "employee", "fee" keep theirs: a payee is no "pay"
 	}
 	return n
 }
