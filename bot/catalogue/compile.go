@@ -125,7 +125,7 @@ func (l *loader) compile(termIdx map[string]int) {
 				l.errorf(p, ln, "%s: a near rule needs at least two parts", what)
 				continue
 			}
-			r := match.Rule{Signal: int32(sig), Within: n.Within}
+			r := match.Rule{Signal: int32(sig), Within: n.Within, Ordered: n.Ordered}
 			ok := true
 			for _, s := range n.All {
 				t, good := part(p, ln, what+" near rule", s)

@@ -30,7 +30,9 @@ type Near struct {
 	// All lists the parts: "{term}" or literal alternatives "a|b|c".
 	All    []string `yaml:"all" cat:"required"`
 	Within int      `yaml:"within" cat:"required"`
-	Line   int      `yaml:"-"`
+	// Ordered: the parts must occur in the order written.
+	Ordered bool `yaml:"ordered"`
+	Line    int  `yaml:"-"`
 }
 
 // A Signal is one entry of the shared vocabulary (content/signals.yaml).

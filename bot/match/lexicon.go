@@ -46,6 +46,9 @@ type Rule struct {
 	Signal int32
 	Terms  []int32
 	Within int
+	// Ordered: the terms must occur in the order given ("claiming to be"
+	// before "mum", not "rang my mum claiming to be from the post office").
+	Ordered bool
 }
 
 // NegationGap is how many units may stand between a negator and the phrase
@@ -496,6 +499,10 @@ func (lx *Lexicon) matchRule(sc *Scratch, ri int32) {
 			return
 		}
 	}
+	if r.Ordered {
+		lx.matchOrdered(sc, ri)
+		return
+	}
 	// Walk the occurrences of the rarest term and look for the others near
 	// each: "我" may occur fifty times where "借呗" occurs once.
 	lead := 0
@@ -539,6 +546,47 @@ func (lx *Lexicon) matchRule(sc *Scratch, ri int32) {
 			}
 		}
 		sc.cand = append(sc.cand, Found{Signal: r.Signal, Start: int(lo), End: int(hi), Rule: ri, Negated: negated})
+		if hits++; hits == maxRuleHits {
+			return
+		}
+	}
+}
+
+// matchOrdered matches a rule whose terms must come in order: from each
+// occurrence of the first term, the earliest occurrence of each next term
+// that starts after the previous one ends (the shortest span from there).
+func (lx *Lexicon) matchOrdered(sc *Scratch, ri int32) {
+	r := &lx.rules[ri]
+	hits := 0
+	for _, o := range sc.group(r.Terms[0]) {
+		first := sc.occ[o]
+		end := first.end
+		ok := true
+		for _, t := range r.Terms[1:] {
+			g := sc.group(t)
+			i, j := 0, len(g)
+			for i < j {
+				h := int(uint(i+j) >> 1)
+				if sc.occ[g[h]].start < end {
+					i = h + 1
+				} else {
+					j = h
+				}
+			}
+			if i == len(g) {
+				ok = false
+				break
+			}
+			end = sc.occ[g[i]].end
+		}
+		if !ok {
+			return // no later occurrence now means none for later firsts either
+		}
+		if sc.units[end-1]-sc.units[first.start]+1 > int32(r.Within) {
+			continue
+		}
+		negated := len(sc.neg) > 0 && sc.negated(first.start, lx.gap())
+		sc.cand = append(sc.cand, Found{Signal: r.Signal, Start: int(first.start), End: int(end), Rule: ri, Negated: negated})
 		if hits++; hits == maxRuleHits {
 			return
 		}

@@ -134,3 +134,29 @@ func TestStemKeepsDoubleE(t *testing.T) {
 		}
 	}
 }
+
+// TestOrderedRule: an ordered rule wants its terms in the order given.
+func TestOrderedRule(t *testing.T) {
+	entries := []Entry{
+		{"claiming to be", Term, 0}, {"mum", Term, 1}, {"post office", Term, 2},
+	}
+	rules := []Rule{
+		{Signal: 0, Terms: []int32{0, 1}, Within: 6, Ordered: true},  // claims to be mum
+		{Signal: 1, Terms: []int32{0, 2}, Within: 8, Ordered: true},  // claims to be the post office
+		{Signal: 2, Terms: []int32{1, 0}, Within: 8, Ordered: false}, // any order
+	}
+	lx, err := NewLexicon(entries, rules, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sc Scratch
+	for text, want := range map[string]string{
+		"a lady rang my mum claiming to be from the post office":                     `2:"mum claiming to be"!rule 1:"claiming to be from the post office"!rule`,
+		"someone claiming to be my mum texted":                                       `0:"claiming to be my mum"!rule 2:"claiming to be my mum"!rule`,
+		"claiming to be from the bank, then much later, after a long talk about mum": ``,
+	} {
+		if got := describe(text, lx.Find(&sc, text)); got != want {
+			t.Errorf("Find(%q) = %s, want %s", text, got, want)
+		}
+	}
+}
